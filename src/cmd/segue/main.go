@@ -1,0 +1,46 @@
+// Command segue is the Segue server. It parses the command line and calls the
+// internal packages; it holds no logic of its own.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage: segue <command> [flags]
+
+Commands:
+  serve       run the server (default)
+  user        manage accounts from the shell (create, reset-password, list)
+
+Run "segue <command> -h" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stderr)
+	case "user":
+		return user(ctx, args, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "segue: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}

@@ -1,0 +1,33 @@
+// Package api is the MA command API: one registry of commands and the session
+// logic shared by every transport (WebSocket, JSON-RPC, WebRTC data channel).
+package api
+
+import (
+	"context"
+
+	"segue/internal/auth"
+)
+
+// Conn is one message-oriented, bidirectional link to a client: a WebSocket or a
+// WebRTC data channel. Messages are whole JSON texts.
+type Conn interface {
+	// Receive blocks for the next text message. It returns an error when the link ends.
+	Receive(ctx context.Context) ([]byte, error)
+	// Send writes one text message. Only the session's writer goroutine calls it.
+	Send(ctx context.Context, msg []byte) error
+	// Close ends the link; code follows WebSocket close codes (1000 normal, 1001 going away,
+	// 1008 policy, 1009 too big). Safe to call more than once and from any goroutine.
+	Close(code int, reason string) error
+}
+
+// ConnInfo describes where a connection came from.
+type ConnInfo struct {
+	Channel    auth.Channel
+	RemoteAddr string
+	// Principal is set when the transport already authenticated the peer (ingress headers).
+	Principal *auth.Principal
+	// Ingress marks a connection on the ingress listener (where the HA system user is allowed).
+	Ingress bool
+	// BaseURL is the URL the client used to reach us, when known.
+	BaseURL string
+}

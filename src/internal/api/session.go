@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"segue/internal/auth"
+	"segue/internal/fail"
+)
+
+// Session is one live command connection.
+type Session struct {
+	srv  *Server
+	conn Conn
+	info ConnInfo
+
+	mu sync.Mutex
+	p  *auth.Principal
+
+	out       chan []byte
+	done      chan struct{}
+	closeOnce sync.Once
+	handlers  sync.WaitGroup
+	inflight  chan struct{}
+}
+
+// ServeConn runs one session over c until the link ends: ServerInfo first, then
+// commands. Unauthenticated sessions may run only public commands and `auth`,
+// and are closed if they do not authenticate in time.
+func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
+	sess := &Session{srv: s, conn: c, info: info, p: info.Principal,
+		out: make(chan []byte, s.opts.QueueSize), done: make(chan struct{}), inflight: make(chan struct{}, s.opts.MaxInFlight)}
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		_ = c.Close(1001, "server shutting down")
+		return
+	}
+	s.sessions[sess] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.sessions, sess)
+		s.mu.Unlock()
+		s.wg.Done()
+	}()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	writerDone := make(chan struct{})
+	go func() { defer close(writerDone); sess.writeLoop(ctx) }()
+
+	sess.enqueueJSON(s.serverInfo(ctx, info))
+	if info.Principal == nil {
+		timer := time.AfterFunc(s.opts.AuthTimeout, func() {
+			if sess.principal() == nil {
+				sess.close(1008, "authentication timeout")
+			}
+		})
+		defer timer.Stop()
+	}
+	for {
+		msg, err := c.Receive(ctx)
+		if err != nil {
+			break
+		}
+		sess.handle(ctx, msg)
+		select {
+		case <-sess.done:
+		default:
+			continue
+		}
+		break
+	}
+	sess.close(1000, "")
+	cancel()
+	sess.handlers.Wait()
+	<-writerDone
+}
+
+func (sess *Session) principal() *auth.Principal {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	return sess.p
+}
+
+// Principal returns who the session is authenticated as (nil before auth).
+func (sess *Session) Principal() *auth.Principal { return sess.principal() }
+
+func (sess *Session) close(code int, reason string) {
+	sess.closeOnce.Do(func() {
+		close(sess.done)
+		_ = sess.conn.Close(code, reason)
+	})
+}
+
+func (sess *Session) writeLoop(ctx context.Context) {
+	for {
+		select {
+		case <-sess.done:
+			return
+		case msg := <-sess.out:
+			if err := sess.conn.Send(ctx, msg); err != nil {
+				sess.close(1011, "write failed")
+				return
+			}
+		}
+	}
+}
+
+// enqueueJSON queues a reply; a client that cannot keep up loses the connection
+// rather than silently missing replies.
+func (sess *Session) enqueueJSON(v any) {
+	msg, err := json.Marshal(v)
+	if err != nil {
+		sess.srv.log.WithError(err).Error("reply not serialisable")
+		msg, _ = json.Marshal(errorMessage(nil, fail.Internal(err)))
+	}
+	select {
+	case sess.out <- msg:
+	case <-sess.done:
+	default:
+		sess.close(1008, "client too slow")
+	}
+}
+
+// enqueueEvent drops the event when the queue is full: events are not replies.
+func (sess *Session) enqueueEvent(msg []byte) {
+	select {
+	case sess.out <- msg:
+	default:
+	}
+}
+
+func (sess *Session) handle(ctx context.Context, raw []byte) {
+	msg, err := DecodeCommand(raw)
+	if err != nil {
+		sess.enqueueJSON(errorMessage(msg.MessageID, err))
+		return
+	}
+	if msg.Command == "auth" {
+		sess.enqueueJSON(sess.authenticate(ctx, msg))
+		return
+	}
+	p := sess.principal()
+	cmd, err := sess.srv.authorize(p, msg.Command)
+	if err != nil {
+		sess.enqueueJSON(errorMessage(msg.MessageID, err))
+		return
+	}
+	select {
+	case sess.inflight <- struct{}{}:
+	case <-sess.done:
+		return
+	}
+	sess.handlers.Add(1)
+	go func() {
+		defer sess.handlers.Done()
+		defer func() { <-sess.inflight }()
+		result, err := sess.srv.run(ctx, cmd, &Call{Principal: p, Args: msg.Args, Info: sess.info, Session: sess})
+		if err != nil {
+			sess.enqueueJSON(errorMessage(msg.MessageID, err))
+			return
+		}
+		id := orNull(msg.MessageID)
+		parts := batches(result, sess.srv.opts.PartialBatch)
+		if parts == nil {
+			sess.enqueueJSON(SuccessMessage{MessageID: id, Result: result})
+			return
+		}
+		for i, part := range parts {
+			sess.enqueueJSON(SuccessMessage{MessageID: id, Result: part, Partial: i < len(parts)-1})
+		}
+	}()
+}
+
+type authArgs struct {
+	Token       string `json:"token"`
+	AccessToken string `json:"access_token"`
+	Locale      string `json:"locale"`
+	DeviceName  string `json:"device_name"`
+}
+
+func (sess *Session) authenticate(ctx context.Context, msg CommandMessage) any {
+	args, err := DecodeArgs[authArgs](&Call{Args: msg.Args})
+	if err != nil {
+		return errorMessage(msg.MessageID, err)
+	}
+	token := args.Token
+	if token == "" {
+		token = args.AccessToken
+	}
+	if token == "" {
+		return errorMessage(msg.MessageID, fail.New(fail.KindUnauthenticated, "token required in args"))
+	}
+	p, err := sess.srv.tokens.Authenticate(ctx, token)
+	if err != nil {
+		if !fail.Is(err, fail.KindUnavailable) {
+			err = auth.ErrInvalidToken
+		}
+		return errorMessage(msg.MessageID, err)
+	}
+	if p.User.Username == auth.SystemUsername && !sess.info.Ingress {
+		return errorMessage(msg.MessageID, fail.New(fail.KindInvalidToken, "Home Assistant system user not allowed on regular webserver"))
+	}
+	pc := *p
+	pc.Channel = sess.info.Channel
+	sess.mu.Lock()
+	sess.p = &pc
+	sess.mu.Unlock()
+	return SuccessMessage{MessageID: orNull(msg.MessageID), Result: map[string]any{"authenticated": true, "user": pc.User}}
+}

@@ -1,0 +1,278 @@
+// Package app is the composition root: it builds every part by hand, starts the
+// listeners and owns the ordered shutdown.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/api"
+	"segue/internal/auth"
+	"segue/internal/clock"
+	"segue/internal/config"
+	"segue/internal/secrets"
+	"segue/internal/store"
+	"segue/internal/web"
+)
+
+// Version is the server version shown in ServerInfo (set with -ldflags).
+var Version = "0.1.0"
+
+// Options are test and tooling hooks; production passes the zero value.
+type Options struct {
+	Clock  clock.Clock
+	Random io.Reader
+	// Argon2 overrides password hashing cost (tests only).
+	Argon2 *secrets.Argon2Params
+	// RoleSource supplies HA roles for ingress users.
+	RoleSource auth.RoleSource
+	// APIOptions tune command sessions.
+	APIOptions api.Options
+}
+
+// App is one running server.
+type App struct {
+	Cfg      config.Config
+	Log      *logrus.Logger
+	Clock    clock.Clock
+	Random   *secrets.Random
+	DB       *store.DB
+	Users    *auth.Users
+	Tokens   *auth.Tokens
+	Login    *auth.Login
+	Throttle *auth.Throttle
+	Kills    *auth.Notifier
+	Registry *api.Registry
+	API      *api.Server
+	Web      *web.Server
+	ServerID string
+
+	publicLn, ingressLn net.Listener
+	servers             []*http.Server
+	background          sync.WaitGroup
+	stopBackground      context.CancelFunc
+	// shutdownHooks run in reverse order before the database closes.
+	shutdownHooks []func(ctx context.Context)
+	auth          *authChain
+}
+
+// New opens the database and key files and builds every part. It does not listen yet.
+func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Options) (*App, error) {
+	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock}
+	if a.Clock == nil {
+		a.Clock = clock.Real{}
+	}
+	rnd := opts.Random
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	a.Random = secrets.NewRandom(rnd)
+
+	signingKey, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key"), 32, rnd)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.ServerID, err = db.SettingOrInit(ctx, "server_id", func() string { return fmt.Sprintf("%x", a.Random.Bytes(16)) })
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read server id: %w", err)
+	}
+
+	params := secrets.DefaultArgon2
+	if opts.Argon2 != nil {
+		params = *opts.Argon2
+	}
+	hasher := secrets.NewHasher(params, max(2, runtime.NumCPU()), rnd)
+	a.Kills = &auth.Notifier{}
+	a.Users = auth.NewUsers(db, a.Clock, a.Random, hasher, a.Kills)
+	a.Tokens, err = auth.NewTokens(db, a.Users, a.Clock, a.Random, a.Kills, signingKey, a.ServerID,
+		time.Duration(cfg.LongLivedTokenDays)*24*time.Hour)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Throttle = auth.NewThrottle(a.Clock)
+	a.Login = auth.NewLogin(a.Users, a.Tokens, hasher, a.Throttle)
+	a.Registry = api.NewRegistry()
+	a.auth = &authChain{}
+	a.auth.Add(a.Tokens)
+	a.API = api.NewServer(a.Registry, a.auth, func(ctx context.Context, info api.ConnInfo) any {
+		return a.ServerInfo(ctx, info)
+	}, log, opts.APIOptions)
+	a.Kills.Subscribe(a.API.Kill)
+	w := &wiring{RoleSource: opts.RoleSource}
+	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers}
+	api.RegisterAuthCommands(a.Registry, w.AuthDeps)
+	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: a.ServerInfo, Settings: db, Clock: a.Clock, Publish: a.API.Publish})
+
+	// Each feature wires itself in its own wire_*.go file.
+	for _, feature := range []func(context.Context, *wiring) error{
+		a.wireHass, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI,
+	} {
+		if err := feature(ctx, w); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+
+	a.Web = web.New(web.Deps{
+		API: a.API, AuthDeps: w.AuthDeps, Tokens: a.auth, Ingress: auth.NewIngress(a.Users, w.RoleSource),
+		Info:    a.ServerInfo,
+		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
+		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,
+		ReturnURLs: web.ReturnURLPolicy{ExternalURL: cfg.ExternalURL},
+		Home:       w.Home,
+		Mounts:     w.Mounts,
+	})
+	return a, nil
+}
+
+// ServerInfo is the first frame and GET /info.
+func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo {
+	_, onboard, _ := a.DB.Setting(ctx, api.OnboardDoneKey)
+	si := api.ServerInfo{ServerID: a.ServerID, ServerVersion: Version, SchemaVersion: api.SchemaVersion,
+		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: a.Cfg.AddonMode,
+		OnboardDone: onboard, Name: "Segue", Status: "running"}
+	if info.BaseURL != "" {
+		b := info.BaseURL
+		si.BaseURL, si.InternalURL = &b, &b
+	}
+	if a.Cfg.ExternalURL != "" {
+		e := a.Cfg.ExternalURL
+		si.ExternalURL = &e
+	}
+	return si
+}
+
+// Listen binds the listeners (so tests can read the chosen ports before Serve).
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Cfg.PublicAddr)
+	if err != nil {
+		return fmt.Errorf("public listener %s: %w", a.Cfg.PublicAddr, err)
+	}
+	a.publicLn = ln
+	if a.Cfg.IngressAddr != "" {
+		ln, err := net.Listen("tcp", a.Cfg.IngressAddr)
+		if err != nil {
+			a.publicLn.Close()
+			return fmt.Errorf("ingress listener %s: %w", a.Cfg.IngressAddr, err)
+		}
+		a.ingressLn = ln
+	}
+	return nil
+}
+
+// PublicAddr is the bound public address.
+func (a *App) PublicAddr() string { return a.publicLn.Addr().String() }
+
+// IngressAddr is the bound ingress address, or "".
+func (a *App) IngressAddr() string {
+	if a.ingressLn == nil {
+		return ""
+	}
+	return a.ingressLn.Addr().String()
+}
+
+// PublicHandler is the public listener's handler (the remote-access HTTP proxy uses it in-process).
+func (a *App) PublicHandler() http.Handler { return a.Web.Handler(web.Public) }
+
+func newHTTPServer(h http.Handler, log *logrus.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          newStdLogger(log),
+	}
+}
+
+// Run serves until ctx ends, then shuts down in order: stop accepting, close
+// WebSockets with 1001, stop background work, flush token activity, close the database.
+func (a *App) Run(ctx context.Context) error {
+	if a.publicLn == nil {
+		if err := a.Listen(); err != nil {
+			a.DB.Close()
+			return err
+		}
+	}
+	bg, stop := context.WithCancel(context.Background())
+	a.stopBackground = stop
+	a.goBackground(func() { a.Tokens.RunFlusher(bg, time.Minute) })
+
+	errc := make(chan error, 2)
+	serve := func(ln net.Listener, l web.Listener) {
+		srv := newHTTPServer(a.Web.Handler(l), a.Log)
+		a.servers = append(a.servers, srv)
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
+	serve(a.publicLn, web.Public)
+	a.Log.WithField("addr", a.PublicAddr()).Info("public listener ready")
+	if a.ingressLn != nil {
+		serve(a.ingressLn, web.IngressListener)
+		a.Log.WithFields(logrus.Fields{"addr": a.IngressAddr(), "trusted_peer": a.Cfg.IngressTrustedPeer}).Info("ingress listener ready")
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.shutdown()
+	return runErr
+}
+
+func (a *App) goBackground(fn func()) {
+	a.background.Add(1)
+	go func() { defer a.background.Done(); fn() }()
+}
+
+// OnShutdown registers work to do before the database closes (reverse order).
+func (a *App) OnShutdown(fn func(ctx context.Context)) { a.shutdownHooks = append(a.shutdownHooks, fn) }
+
+func (a *App) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+	defer cancel()
+	a.Log.Info("shutting down")
+	var wg sync.WaitGroup
+	for _, srv := range a.servers {
+		wg.Add(1)
+		go func(srv *http.Server) { defer wg.Done(); _ = srv.Shutdown(ctx) }(srv)
+	}
+	a.API.Shutdown(ctx)
+	wg.Wait()
+	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
+		a.shutdownHooks[i](ctx)
+	}
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	a.background.Wait()
+	if err := a.Tokens.Flush(ctx); err != nil {
+		a.Log.WithError(err).Warn("could not save token activity")
+	}
+	if err := a.DB.Close(); err != nil {
+		a.Log.WithError(err).Warn("closing database")
+	}
+	a.Log.Info("stopped")
+}

@@ -1,0 +1,40 @@
+package auth
+
+import "sync"
+
+// Kill names live sessions that must end now: those using TokenID, or all of UserID's.
+type Kill struct {
+	TokenID string
+	UserID  string
+	// ExceptTokenID keeps one session of UserID alive (password change from that session).
+	ExceptTokenID string
+}
+
+// Matches reports whether a session of userID using tokenID must end.
+func (k Kill) Matches(userID, tokenID string) bool {
+	if k.TokenID != "" && k.TokenID == tokenID {
+		return true
+	}
+	return k.UserID != "" && k.UserID == userID && (k.ExceptTokenID == "" || k.ExceptTokenID != tokenID)
+}
+
+// Notifier fans out kills to the transports that hold live sessions.
+type Notifier struct {
+	mu   sync.RWMutex
+	subs []func(Kill)
+}
+
+// Subscribe registers fn; it must not block.
+func (n *Notifier) Subscribe(fn func(Kill)) {
+	n.mu.Lock()
+	n.subs = append(n.subs, fn)
+	n.mu.Unlock()
+}
+
+func (n *Notifier) notify(k Kill) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, fn := range n.subs {
+		fn(k)
+	}
+}

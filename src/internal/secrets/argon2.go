@@ -1,0 +1,135 @@
+package secrets
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are the argon2id cost settings; they are stored in each hash.
+type Argon2Params struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+}
+
+// DefaultArgon2 is OWASP's minimum: m=19 MiB, t=2, p=1.
+var DefaultArgon2 = Argon2Params{MemoryKiB: 19456, Time: 2, Threads: 1}
+
+// ErrMalformedHash means a stored hash cannot be parsed.
+var ErrMalformedHash = errors.New("malformed password hash")
+
+// Hasher hashes and verifies passwords, bounding how many run at once so that
+// parallel logins cannot exhaust memory.
+type Hasher struct {
+	params Argon2Params
+	slots  chan struct{}
+	rand   io.Reader
+	dummy  string
+}
+
+// NewHasher builds a hasher allowing at most concurrency computations at a time.
+func NewHasher(params Argon2Params, concurrency int, rand io.Reader) *Hasher {
+	if concurrency < 1 {
+		concurrency = 1
+	}
+	h := &Hasher{params: params, slots: make(chan struct{}, concurrency), rand: rand}
+	h.dummy = h.encode(make([]byte, 16), argon2.IDKey([]byte("dummy"), make([]byte, 16), params.Time, params.MemoryKiB, params.Threads, 32), params)
+	return h
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns a PHC-format argon2id hash of password.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := io.ReadFull(h.rand, salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	key := argon2.IDKey([]byte(password), salt, h.params.Time, h.params.MemoryKiB, h.params.Threads, 32)
+	return h.encode(salt, key, h.params), nil
+}
+
+func (h *Hasher) encode(salt, key []byte, p Argon2Params) string {
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// Verify checks password against encoded. An empty encoded hash runs a dummy
+// computation and fails, so unknown users cost the same time as known ones.
+func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+	if encoded == "" {
+		_, _ = h.verify(ctx, password, h.dummy)
+		return false, nil
+	}
+	return h.verify(ctx, password, encoded)
+}
+
+// NeedsRehash reports whether encoded uses weaker parameters than the hasher's.
+func (h *Hasher) NeedsRehash(encoded string) bool {
+	p, _, _, err := ParseArgon2(encoded)
+	return err != nil || p.MemoryKiB < h.params.MemoryKiB || p.Time < h.params.Time
+}
+
+func (h *Hasher) verify(ctx context.Context, password, encoded string) (bool, error) {
+	p, salt, want, err := ParseArgon2(encoded)
+	if err != nil {
+		return false, err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// ParseArgon2 splits a PHC argon2id string, bounding every parameter.
+func ParseArgon2(encoded string) (Argon2Params, []byte, []byte, error) {
+	var p Argon2Params
+	parts := strings.Split(encoded, "$")
+	if len(encoded) > 512 || len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return p, nil, nil, ErrMalformedHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return p, nil, nil, ErrMalformedHash
+	}
+	var threads uint32
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &threads); err != nil {
+		return p, nil, nil, ErrMalformedHash
+	}
+	if p.MemoryKiB < 8 || p.MemoryKiB > 1<<20 || p.Time < 1 || p.Time > 16 || threads < 1 || threads > 16 {
+		return p, nil, nil, ErrMalformedHash
+	}
+	p.Threads = uint8(threads)
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil || len(salt) < 8 {
+		return p, nil, nil, ErrMalformedHash
+	}
+	key, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil || len(key) < 16 || len(key) > 64 {
+		return p, nil, nil, ErrMalformedHash
+	}
+	return p, salt, key, nil
+}

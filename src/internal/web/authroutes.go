@@ -1,0 +1,161 @@
+package web
+
+import (
+	"net/http"
+
+	"segue/internal/auth"
+	"segue/internal/fail"
+)
+
+type loginRequest struct {
+	ProviderID  string `json:"provider_id"`
+	Credentials struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	} `json:"credentials"`
+	// Flat fields, as some clients send them too.
+	Username   string `json:"username"`
+	Password   string `json:"password"`
+	DeviceName string `json:"device_name"`
+	ReturnURL  string `json:"return_url"`
+}
+
+func loginFailed(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"success": false, "error": msg})
+}
+
+// login serves POST /auth/login (MA's nested credentials shape).
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	cors(w, r)
+	ctx := r.Context()
+	var req loginRequest
+	if err := readJSON(w, r, maxAuthBody, &req); err != nil {
+		status, msg := fail.HTTPStatus(err)
+		if err == errTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		loginFailed(w, status, msg)
+		return
+	}
+	if done, err := s.SetupDone(ctx); err != nil {
+		loginFailed(w, http.StatusServiceUnavailable, "Service temporarily unavailable")
+		return
+	} else if !done {
+		loginFailed(w, http.StatusForbidden, "Setup required")
+		return
+	}
+	if req.ProviderID != "" && req.ProviderID != "builtin" {
+		loginFailed(w, http.StatusBadRequest, "Provider not supported for this login")
+		return
+	}
+	if req.ReturnURL != "" && !s.d.ReturnURLs.Allowed(req.ReturnURL, r.Host) {
+		http.Error(w, "Invalid return_url", http.StatusBadRequest)
+		return
+	}
+	username, password := req.Credentials.Username, req.Credentials.Password
+	if username == "" && password == "" {
+		username, password = req.Username, req.Password
+	}
+	device := req.DeviceName
+	if device == "" {
+		device = truncate(r.UserAgent(), 50)
+	}
+	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, peerIP(r), device)
+	if err != nil {
+		status, msg := fail.HTTPStatus(err)
+		if e := fail.As(err); e.Kind == fail.KindRateLimited {
+			w.Header().Set("Retry-After", itoa(int(e.RetryAfter.Seconds())+1))
+		}
+		if status >= 500 {
+			s.d.Log.WithError(err).Error("login failed")
+			msg = "Login failed"
+		}
+		loginFailed(w, status, msg)
+		return
+	}
+	full, err := s.d.AuthDeps.Users.Get(ctx, u.ID)
+	if err != nil {
+		full = u
+	}
+	resp := map[string]any{"success": true, "token": tok, "user": full}
+	if req.ReturnURL != "" {
+		resp["redirect_to"] = WithCode(req.ReturnURL, tok)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// requirePrincipal authenticates or answers 401.
+func (s *Server) requirePrincipal(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	p, err := s.Principal(r)
+	if err != nil && fail.Is(err, fail.KindUnavailable) {
+		s.writeError(w, err)
+		return nil
+	}
+	if err != nil || p == nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
+		http.Error(w, "Not authenticated", http.StatusUnauthorized)
+		return nil
+	}
+	return p
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	p := s.requirePrincipal(w, r)
+	if p == nil {
+		return
+	}
+	if p.TokenID != "" {
+		if err := s.d.AuthDeps.Tokens.Revoke(r.Context(), p.TokenID); err != nil && !fail.Is(err, fail.KindNotFound) {
+			s.writeError(w, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	p := s.requirePrincipal(w, r)
+	if p == nil {
+		return
+	}
+	u, err := s.d.AuthDeps.Users.Get(r.Context(), p.User.ID)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+type patchMeRequest struct {
+	Username    *string `json:"username"`
+	DisplayName *string `json:"display_name"`
+	AvatarURL   *string `json:"avatar_url"`
+	Email       *string `json:"email"`
+}
+
+func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) {
+	p := s.requirePrincipal(w, r)
+	if p == nil {
+		return
+	}
+	if p.Method == auth.MethodDelegated {
+		s.writeError(w, fail.Forbidden("Not available to delegated tokens"))
+		return
+	}
+	var req patchMeRequest
+	if err := readJSON(w, r, maxAuthBody, &req); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	u, err := s.d.AuthDeps.Users.Update(r.Context(), p.User.ID, auth.Patch{Username: req.Username,
+		DisplayName: req.DisplayName, AvatarURL: req.AvatarURL, Email: req.Email})
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "user": u})
+}
+
+func (s *Server) providers(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.d.AuthDeps.Providers(r.Context()))
+}

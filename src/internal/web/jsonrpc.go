@@ -1,0 +1,79 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"segue/internal/api"
+	"segue/internal/fail"
+)
+
+// jsonRPC serves POST /api: one command, the bare result on success and MA's
+// plain-text errors otherwise.
+func (s *Server) jsonRPC(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if done, err := s.SetupDone(ctx); err != nil {
+		s.writeError(w, err)
+		return
+	} else if !done && ListenerOf(r) != IngressListener {
+		http.Error(w, "Setup required", http.StatusServiceUnavailable)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "Body required", http.StatusBadRequest)
+		return
+	}
+	if len(body) == 0 {
+		http.Error(w, "Body required", http.StatusBadRequest)
+		return
+	}
+	var msg api.CommandMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		http.Error(w, "Invalid JSON: body must be a JSON object", http.StatusBadRequest)
+		return
+	}
+	if msg.Command == "" {
+		http.Error(w, "Invalid JSON: missing required field", http.StatusBadRequest)
+		return
+	}
+	p, err := s.Principal(r)
+	if err != nil {
+		if fail.Is(err, fail.KindUnavailable) {
+			s.writeError(w, err)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
+		http.Error(w, "Authentication failed", http.StatusUnauthorized)
+		return
+	}
+	result, err := s.d.API.Call(ctx, p, s.connInfo(r), msg.Command, msg.Args)
+	if err != nil {
+		switch fail.KindOf(err) {
+		case fail.KindUnknownCommand:
+			http.Error(w, "Invalid Command: "+truncate(msg.Command, 64), http.StatusBadRequest)
+		case fail.KindUnauthenticated:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
+			http.Error(w, "Authentication required", http.StatusUnauthorized)
+		default:
+			s.writeError(w, err)
+		}
+		return
+	}
+	writeJSON(w, http.StatusOK, result)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/auth"
+)
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	listenerKey
+)
+
+// Listener names which socket a request came in on.
+type Listener int
+
+const (
+	Public Listener = iota
+	IngressListener
+)
+
+// ListenerOf returns the listener a request arrived on.
+func ListenerOf(r *http.Request) Listener {
+	l, _ := r.Context().Value(listenerKey).(Listener)
+	return l
+}
+
+func withListener(l Listener, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), listenerKey, l)))
+	})
+}
+
+// isIdentityHeader matches every spelling of the HA identity headers
+// (X-Remote-User-*, x_remote_user_*, …) and X-Ingress-Path.
+func isIdentityHeader(name string) bool {
+	n := strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+	return strings.HasPrefix(n, "x-remote-user") || n == "x-ingress-path"
+}
+
+// stripIdentityHeaders removes identity headers on the public listener, where
+// nobody may claim to be an HA user.
+func stripIdentityHeaders(log *logrus.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stripped := false
+		for name := range r.Header {
+			if isIdentityHeader(name) {
+				delete(r.Header, name)
+				stripped = true
+			}
+		}
+		if stripped {
+			log.WithField("remote", r.RemoteAddr).Warn("ignored identity headers on the public listener")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics answers 500 and keeps the server up.
+func recoverPanics(log *logrus.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.WithField("path", r.URL.Path).Errorf("handler panicked: %v\n%s", v, debug.Stack())
+				http.Error(w, "Internal server error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets headers that do not forbid framing by Home Assistant.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// peerIP is the IP of the TCP peer (never a forwarded-for header).
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// PrincipalFromContext returns the principal put there by ingress authentication.
+func PrincipalFromContext(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(principalKey).(*auth.Principal)
+	return p
+}

@@ -1,0 +1,258 @@
+// Package web serves HTTP: the public and ingress listeners, their middleware
+// stacks, the JSON-RPC and WebSocket API endpoints, auth routes and pages.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/api"
+	"segue/internal/auth"
+	"segue/internal/fail"
+)
+
+// Body limits.
+const (
+	maxAuthBody = 64 << 10
+	maxAPIBody  = api.MaxMessageBytes
+)
+
+// Mount lets another package add routes; it is called once per listener.
+type Mount func(mux *http.ServeMux, l Listener)
+
+// Deps are what the web layer needs.
+type Deps struct {
+	API      *api.Server
+	AuthDeps api.AuthDeps
+	// Tokens authenticates bearer tokens (session tokens and, when wired, delegated ones).
+	Tokens  api.TokenAuthenticator
+	Ingress *auth.Ingress
+	Info    func(ctx context.Context, info api.ConnInfo) api.ServerInfo
+	// Healthy answers whether the database can serve.
+	Healthy     func(ctx context.Context) error
+	Log         *logrus.Logger
+	TrustedPeer string
+	ReturnURLs  ReturnURLPolicy
+	// Home serves GET / once setup is done (the web UI); nil shows a small page.
+	Home   http.Handler
+	Mounts []Mount
+}
+
+// Server holds the handlers of both listeners.
+type Server struct {
+	d         Deps
+	setupDone atomic.Bool
+	upgrader  websocket.Upgrader
+}
+
+// New builds the web layer.
+func New(d Deps) *Server {
+	s := &Server{d: d}
+	s.upgrader = websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   4096,
+		WriteBufferSize:  4096,
+		// Browsers reach the ingress listener through HA's origin and the public one
+		// from any LAN origin; every connection still has to authenticate on the socket
+		// (no cookies), so the Origin grants nothing here.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	return s
+}
+
+// Handler returns the handler for one listener, with its middleware stack.
+func (s *Server) Handler(l Listener) http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	for _, m := range s.d.Mounts {
+		m(mux, l)
+	}
+	var h http.Handler = mux
+	if l == IngressListener {
+		h = s.ingressAuth(h)
+	} else {
+		h = stripIdentityHeaders(s.d.Log, h)
+	}
+	h = securityHeaders(h)
+	h = recoverPanics(s.d.Log, h)
+	return withListener(l, h)
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /info", s.info)
+	mux.HandleFunc("OPTIONS /info", cors)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /ws", s.websocket)
+	mux.HandleFunc("POST /api", s.jsonRPC)
+	mux.HandleFunc("POST /auth/login", s.login)
+	mux.HandleFunc("OPTIONS /auth/login", cors)
+	mux.HandleFunc("POST /auth/logout", s.logout)
+	mux.HandleFunc("GET /auth/me", s.me)
+	mux.HandleFunc("PATCH /auth/me", s.patchMe)
+	mux.HandleFunc("GET /auth/providers", s.providers)
+	mux.HandleFunc("GET /setup", s.setupPage)
+	mux.HandleFunc("POST /setup", s.setup)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /api-docs", s.docsPage)
+	mux.HandleFunc("GET /api-docs/{$}", s.docsPage)
+	mux.HandleFunc("GET /api-docs/commands.json", s.docsJSON)
+}
+
+func cors(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
+	h.Set("Access-Control-Max-Age", "86400")
+}
+
+// connInfo describes the request's connection for the API layer.
+func (s *Server) connInfo(r *http.Request) api.ConnInfo {
+	info := api.ConnInfo{Channel: auth.ChannelDirect, RemoteAddr: r.RemoteAddr, BaseURL: baseURL(r)}
+	if ListenerOf(r) == IngressListener {
+		info.Channel = auth.ChannelIngress
+		info.Ingress = true
+	}
+	info.Principal = PrincipalFromContext(r.Context())
+	return info
+}
+
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Principal authenticates an HTTP request: the ingress principal, else a bearer token.
+// It returns (nil, nil) when the request carries no credentials.
+func (s *Server) Principal(r *http.Request) (*auth.Principal, error) {
+	if p := PrincipalFromContext(r.Context()); p != nil {
+		return p, nil
+	}
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return nil, nil
+	}
+	tok, ok := auth.BearerToken(h)
+	if !ok {
+		return nil, auth.ErrInvalidToken
+	}
+	p, err := s.d.Tokens.Authenticate(r.Context(), tok)
+	if err != nil {
+		return nil, err
+	}
+	ingress := ListenerOf(r) == IngressListener
+	if p.User.Username == auth.SystemUsername && !ingress {
+		return nil, auth.ErrInvalidToken
+	}
+	pc := *p
+	pc.Channel = auth.ChannelDirect
+	if ingress {
+		pc.Channel = auth.ChannelIngress
+	}
+	return &pc, nil
+}
+
+// SetupDone reports (and remembers, since it never goes back) whether setup is closed.
+func (s *Server) SetupDone(ctx context.Context) (bool, error) {
+	if s.setupDone.Load() {
+		return true, nil
+	}
+	done, err := s.d.AuthDeps.Users.SetupDone(ctx)
+	if err != nil {
+		return false, err
+	}
+	if done {
+		s.setupDone.Store(true)
+	}
+	return done, nil
+}
+
+func (s *Server) info(w http.ResponseWriter, r *http.Request) {
+	cors(w, r)
+	writeJSON(w, http.StatusOK, s.d.Info(r.Context(), s.connInfo(r)))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.d.Healthy(ctx); err != nil {
+		s.d.Log.WithError(err).Warn("health check failed")
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
+	c, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader already answered
+	}
+	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes), s.connInfo(r))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError answers a domain error as plain text with the mapped status.
+func (s *Server) writeError(w http.ResponseWriter, err error) {
+	status, msg := fail.HTTPStatus(err)
+	if status >= 500 {
+		s.d.Log.WithError(err).Error("request failed")
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
+	}
+	if e := fail.As(err); e.Kind == fail.KindRateLimited {
+		w.Header().Set("Retry-After", itoa(int(e.RetryAfter/time.Second)+1))
+	}
+	http.Error(w, msg, status)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// readJSON decodes a bounded JSON body; the error is client-safe.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge
+		}
+		return fail.Invalid("Could not read body")
+	}
+	if len(body) == 0 {
+		return fail.Invalid("Body required")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fail.Invalid("Invalid JSON")
+	}
+	return nil
+}
+
+var errTooLarge = fail.Invalid("Request body too large")

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+
+	"segue/internal/fail"
+)
+
+type setupRequest struct {
+	Username   string `json:"username"`
+	Password   string `json:"password"`
+	DeviceName string `json:"device_name"`
+	ReturnURL  string `json:"return_url"`
+}
+
+func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
+	done, err := s.SetupDone(r.Context())
+	if err != nil {
+		s.messagePage(w, http.StatusServiceUnavailable, "Unavailable", "The server cannot read its database right now.")
+		return
+	}
+	if done {
+		s.messagePage(w, http.StatusForbidden, "Setup complete", "Setup has already been completed.")
+		return
+	}
+	ret := r.URL.Query().Get("return_url")
+	if ret != "" && !s.d.ReturnURLs.Allowed(ret, r.Host) {
+		s.messagePage(w, http.StatusBadRequest, "Invalid return URL", "This setup link is not allowed to return to that address.")
+		return
+	}
+	s.render(w, http.StatusOK, "setup.html", pageData{Title: "Setup", ReturnURL: ret})
+}
+
+// setup serves POST /setup: creates the first admin exactly once.
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var req setupRequest
+	if err := readJSON(w, r, maxAuthBody, &req); err != nil {
+		status, msg := fail.HTTPStatus(err)
+		if err == errTooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		loginFailed(w, status, msg)
+		return
+	}
+	if done, err := s.SetupDone(ctx); err != nil {
+		loginFailed(w, http.StatusServiceUnavailable, "Service temporarily unavailable")
+		return
+	} else if done {
+		loginFailed(w, http.StatusForbidden, "Setup already completed")
+		return
+	}
+	if req.ReturnURL != "" && !s.d.ReturnURLs.Allowed(req.ReturnURL, r.Host) {
+		loginFailed(w, http.StatusBadRequest, "Invalid return_url")
+		return
+	}
+	u, err := s.d.AuthDeps.Users.CreateFirstAdmin(ctx, req.Username, req.Password)
+	if err != nil {
+		status, msg := fail.HTTPStatus(err)
+		if fail.Is(err, fail.KindConflict) {
+			status, msg = http.StatusForbidden, "Setup already completed"
+		}
+		if status >= 500 {
+			s.d.Log.WithError(err).Error("setup failed")
+		}
+		loginFailed(w, status, msg)
+		return
+	}
+	s.setupDone.Store(true)
+	device := req.DeviceName
+	if device == "" {
+		device = "Setup (" + truncate(r.UserAgent(), 50) + ")"
+	}
+	tok, _, err := s.d.AuthDeps.Tokens.Issue(ctx, u, device, false)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.d.Log.WithField("user", u.Username).Info("first administrator created")
+	resp := map[string]any{"success": true, "token": tok, "user": u}
+	if req.ReturnURL != "" {
+		resp["redirect_to"] = WithCode(req.ReturnURL, tok, "onboard", "true")
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
