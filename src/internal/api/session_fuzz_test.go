@@ -1,0 +1,155 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/auth"
+	"segue/internal/fail"
+)
+
+// memConn is an in-memory Conn fed from a slice.
+type memConn struct {
+	// linger keeps the link open after the input until this many frames were sent.
+	linger int
+	in     chan []byte
+	mu     sync.Mutex
+	out    [][]byte
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newMemConn(msgs ...[]byte) *memConn {
+	c := &memConn{in: make(chan []byte, len(msgs)), closed: make(chan struct{})}
+	for _, m := range msgs {
+		c.in <- m
+	}
+	close(c.in)
+	return c
+}
+
+func (c *memConn) Receive(ctx context.Context) ([]byte, error) {
+	select {
+	case m, ok := <-c.in:
+		if !ok {
+			for i := 0; i < 200 && c.sent() < c.linger; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			return nil, io.EOF
+		}
+		return m, nil
+	case <-c.closed:
+		return nil, io.EOF
+	}
+}
+
+func (c *memConn) sent() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.out)
+}
+
+func (c *memConn) Send(ctx context.Context, msg []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = append(c.out, append([]byte(nil), msg...))
+	return nil
+}
+
+func (c *memConn) Close(int, string) error { c.once.Do(func() { close(c.closed) }); return nil }
+
+type noTokens struct{}
+
+func (noTokens) Authenticate(context.Context, string) (*auth.Principal, error) {
+	return nil, auth.ErrInvalidToken
+}
+
+func testServer() *Server {
+	reg := NewRegistry()
+	reg.Register(Command{Name: "echo", Public: true, Handler: func(ctx context.Context, c *Call) (any, error) {
+		v, err := DecodeArgs[map[string]any](c)
+		return v, err
+	}}, Command{Name: "boom", Public: true, Handler: func(ctx context.Context, c *Call) (any, error) {
+		panic("boom")
+	}}, Command{Name: "many", Public: true, Handler: func(ctx context.Context, c *Call) (any, error) {
+		return make([]int, 1234), nil
+	}}, Command{Name: "private", Handler: func(ctx context.Context, c *Call) (any, error) { return 1, nil }})
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	return NewServer(reg, noTokens{}, func(context.Context, ConnInfo) any { return map[string]string{"server_id": "x"} }, log, Options{})
+}
+
+func replies(t testing.TB, linger int, msgs ...[]byte) []map[string]json.RawMessage {
+	srv := testServer()
+	c := newMemConn(msgs...)
+	c.linger = linger
+	srv.ServeConn(context.Background(), c, ConnInfo{Channel: auth.ChannelDirect})
+	var out []map[string]json.RawMessage
+	for _, m := range c.out {
+		var v map[string]json.RawMessage
+		if err := json.Unmarshal(m, &v); err != nil {
+			t.Fatalf("server sent invalid JSON %q", m)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestSessionBasics(t *testing.T) {
+	out := replies(t, 6,
+		[]byte(`{"message_id":"1","command":"private"}`),
+		[]byte(`{"message_id":2,"command":"boom"}`),
+		[]byte(`{"message_id":"3","command":"many"}`),
+	)
+	if len(out) < 2 || out[0]["server_id"] == nil {
+		t.Fatalf("first frame: %v", out)
+	}
+	codes := map[string]string{}
+	partials := 0
+	for _, m := range out[1:] {
+		if string(m["partial"]) == "true" {
+			partials++
+			continue
+		}
+		codes[string(m["message_id"])] = string(m["error_code"])
+	}
+	if codes[`"1"`] != "20" || codes["2"] != "999" {
+		t.Fatalf("codes %v", codes)
+	}
+	if partials != 2 {
+		t.Fatalf("1234 items should come as 2 partial batches of 500 and a final one, got %d partials", partials)
+	}
+}
+
+func FuzzDecodeCommand(f *testing.F) {
+	for _, s := range []string{`{"message_id":"1","command":"echo","args":{}}`, `{}`, `[]`, `{"command":5}`, `{"message_id":{},"command":"x"}`, "\x00"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		c, err := DecodeCommand(msg)
+		if err == nil && c.Command == "" {
+			t.Fatal("accepted a message without a command")
+		}
+		var fe *fail.Error
+		if err != nil && !errors.As(err, &fe) {
+			t.Fatalf("non-domain error %v", err)
+		}
+	})
+}
+
+// FuzzSession feeds arbitrary frames to a live session: no panic, every reply is JSON.
+func FuzzSession(f *testing.F) {
+	f.Add([]byte(`{"message_id":"1","command":"echo","args":{"a":1}}`))
+	f.Add([]byte(`{"message_id":"1","command":"auth","args":{"token":"x"}}`))
+	f.Add([]byte(`{"message_id":"1","command":"auth","args":[]}`))
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		replies(t, 0, msg)
+	})
+}

@@ -1,0 +1,118 @@
+package hass
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestClientReconnectsAfterCoreDropsTheSocket(t *testing.T) {
+	core, sup := startFakes(t)
+	ctx := testContext(t)
+	client, waits := runClient(t, sup.WebsocketURL(), sup.Token())
+	conns, cancel := client.Connections()
+	defer cancel()
+
+	if err := client.Ping(ctx); err != nil {
+		t.Fatalf("first ping: %v", err)
+	}
+	if gen := <-conns; gen != 1 {
+		t.Fatalf("first connection number %d, want 1", gen)
+	}
+	core.DropConnections()
+	select {
+	case gen := <-conns:
+		if gen != 2 {
+			t.Fatalf("connection number after drop %d, want 2", gen)
+		}
+	case <-ctx.Done():
+		t.Fatal("client did not reconnect")
+	}
+	if _, err := FetchCloudStatus(ctx, client); err != nil {
+		t.Fatalf("call after reconnect: %v", err)
+	}
+	if core.Connections() < 2 {
+		t.Fatalf("core saw %d connections, want at least 2", core.Connections())
+	}
+	if w := waits.get(); len(w) == 0 || w[0] != time.Second {
+		t.Errorf("reconnect waits %v, want a first wait of the 1 s minimum", w)
+	}
+}
+
+func TestClientWithWrongTokenBacksOffAndReportsAuthError(t *testing.T) {
+	_, sup := startFakes(t)
+	client, waits := runClient(t, sup.WebsocketURL(), "wrong-token")
+	ctx := testContext(t)
+	for len(waits.get()) < 3 { // let it fail a few times first
+		if ctx.Err() != nil {
+			t.Fatal("client made no connection attempts")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	short, cancel := contextWithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err := client.Ping(short)
+	if !errors.Is(err, ErrAuthInvalid) {
+		t.Fatalf("call while unauthorised: got %v, want ErrAuthInvalid in the chain", err)
+	}
+	w := waits.get()
+	if len(w) < 3 {
+		t.Fatalf("expected several attempts, got waits %v", w)
+	}
+	if w[0] != time.Second || w[1] != 2*time.Second || w[2] != 4*time.Second {
+		t.Errorf("backoff %v, want 1s, 2s, 4s, …", w)
+	}
+}
+
+func TestBackoffCaps(t *testing.T) {
+	b := Backoff{Min: time.Second, Max: 5 * time.Second}
+	var got []time.Duration
+	for i := 0; i < 5; i++ {
+		got = append(got, b.Next())
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("backoff %v, want %v", got, want)
+		}
+	}
+	b.Reset()
+	if d := b.Next(); d != time.Second {
+		t.Fatalf("after reset %v, want 1s", d)
+	}
+}
+
+func TestClientSendsHeartbeats(t *testing.T) {
+	core, sup := startFakes(t)
+	ctx := testContext(t)
+	c, err := NewClient(ClientOptions{URL: sup.WebsocketURL(), Token: sup.Token(), Logger: quietLogger(), PingInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(runCtx) }()
+	defer func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Run ended with %v, want context.Canceled", err)
+		}
+	}()
+	for {
+		pings := 0
+		for _, rc := range core.Received() {
+			if rc.Type == "ping" {
+				pings++
+			}
+		}
+		if pings >= 2 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no heartbeat reached HA")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,61 @@
+// Package signaling is Segue's Music Assistant-compatible signaling server and the
+// transport-only client library that the remote-access gateway and the remote client
+// build on. Nothing here touches WebRTC itself: SDP and candidates pass through as JSON.
+//
+// # Protocol (ma-protocol.md §4.3)
+//
+// Every frame is a JSON object with "type". A gateway sends register-server {remoteId,
+// iceServers}; the server upper-cases the ID, answers registered, and when another socket
+// registers the same ID it closes the old one with 4000 "Replaced by new connection". A
+// client sends connect-request {remoteId}; the server picks a 16-character session id,
+// sends client-connected {sessionId} to the gateway and holds the client until the
+// gateway's session-ready {sessionId, iceServers} (or, after SessionReadyTimeout = 10 s,
+// the ICE servers cached from register-server), then sends the client connected
+// {remoteId, sessionId, iceServers}. offer / ice-candidate from the client reach the
+// gateway with the server's sessionId; answer / ice-candidate from the gateway reach only
+// the client of that session. client-disconnected tells a gateway its client left;
+// peer-disconnected tells a client its gateway left. ping → pong. Unknown types get
+// "Unknown message type: <t>".
+//
+// # Server
+//
+//	cfg := signaling.Config{Addr: "0.0.0.0:8787", RedisURL: ""}
+//	err := signaling.Run(ctx, cfg, log)       // serves /ws, /health, /api/check/<id> until ctx ends
+//	srv, err := signaling.NewServer(ctx, cfg, log) // an http.Handler, for tests and embedding
+//	defer srv.Close()
+//
+// Limits: frames over MaxMessageBytes (64 KiB) close the socket with 1009; 100 messages
+// per IP per minute (ping/pong exempt), then an exponential block of 60 s·2^(n−1) up to
+// 1 h; 10 unknown remote IDs per IP per minute close the socket with 4008 and block the
+// IP; a socket refused at connect time is closed with 4029; each socket has a bounded
+// send queue (256 frames / 1 MiB; a reader too slow to drain it is dropped with 1008);
+// a gateway holds at most MaxSessionsPerGateway (32) sessions, at most
+// MaxSessionsPerClientIP (8) of them from one client address, and a socket holds one
+// session at a time; protocol pings and JSON pings every 30 s, and a socket silent for
+// two periods (plus the write timeout) is closed. The client IP is the TCP peer, or the last
+// X-Forwarded-For entry when TrustForwardedFor is set.
+//
+// Cluster: with RedisURL, each node keeps its own sockets and publishes registrations
+// as "<prefix>gw:<ID>" = "<node>.<serial>" with a TTL it refreshes; events for a session
+// whose other end lives on another node travel over that node's channel
+// "<prefix>node:<node>". A registration replaced from another node still closes the old
+// socket with 4000.
+//
+// # Client library
+//
+//	g, err := signaling.Register(ctx, url, remoteID, iceServers, signaling.DialOptions{})
+//	for {
+//	    m, err := g.Recv(ctx)   // client-connected, offer, ice-candidate, client-disconnected, error
+//	    ...                      // g.SessionReady / g.Answer / g.Candidate
+//	}
+//	// when g.Done() closes: signaling.IsReplaced(g.Err()) reports a 4000 takeover.
+//	// signaling.KeepRegistered wraps this in a reconnect loop with Backoff.
+//
+//	c, err := signaling.Connect(ctx, url, remoteID, signaling.DialOptions{}) // waits ≤ 30 s for connected
+//	c.SessionID(); c.ICEServers()
+//	c.Offer(ctx, sd); c.Candidate(ctx, cand)
+//	m, err := c.Recv(ctx)       // answer, ice-candidate, peer-disconnected, error
+//
+// Message.SessionDescription and Message.ICECandidate decode the data of relayed
+// messages; DecodeMessage is the bounded decoder both sides use.
+package signaling

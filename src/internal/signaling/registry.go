@@ -1,0 +1,94 @@
+package signaling
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"segue/internal/redisx"
+)
+
+// registry is the cluster's shared view: who owns each remote ID, and a way to reach
+// another node. A single node has none (hub.reg == nil).
+type registry interface {
+	register(ctx context.Context, rid, token string) (prev string, err error)
+	unregister(ctx context.Context, rid, token string) error
+	lookup(ctx context.Context, rid string) (token string, ok bool, err error)
+	refresh(ctx context.Context, rid, token string) (owned bool, err error)
+	publish(ctx context.Context, node string, e envelope) error
+}
+
+// redisRegistry keeps "<prefix>gw:<RID>" = "<node>.<serial>" with a TTL the owning node
+// refreshes, and gives every node a channel "<prefix>node:<node>" for envelopes.
+type redisRegistry struct {
+	c      *redisx.Client
+	prefix string
+	ttl    time.Duration
+}
+
+// errNodeGone: nobody listens on the node's channel, so its registrations are stale
+// leftovers that will expire with their TTL.
+var errNodeGone = errors.New("cluster node not listening")
+
+// opTimeout bounds each Redis call made on behalf of a socket.
+const opTimeout = 3 * time.Second
+
+func (r *redisRegistry) key(rid string) string      { return r.prefix + "gw:" + rid }
+func (r *redisRegistry) channel(node string) string { return r.prefix + "node:" + node }
+
+func (r *redisRegistry) register(ctx context.Context, rid, token string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	prev, _, err := r.c.SetGet(ctx, r.key(rid), token, redisx.SetOptions{TTL: r.ttl})
+	return prev, err
+}
+
+// Compare-and-delete: a node only removes its own registration, never a newer one.
+const unregisterScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
+
+func (r *redisRegistry) unregister(ctx context.Context, rid, token string) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	_, err := r.c.Eval(ctx, unregisterScript, []string{r.key(rid)}, token)
+	return err
+}
+
+func (r *redisRegistry) lookup(ctx context.Context, rid string) (string, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	return r.c.Get(ctx, r.key(rid))
+}
+
+// Refresh keeps our entry alive, recreates it if it expired (Redis restarted or was
+// unreachable longer than the TTL), and reports 0 when another owner holds it now.
+const refreshScript = `local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`
+
+func (r *redisRegistry) refresh(ctx context.Context, rid, token string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	v, err := r.c.Eval(ctx, refreshScript, []string{r.key(rid)}, token, strconv.FormatInt(r.ttl.Milliseconds(), 10))
+	if err != nil {
+		return true, err // unknown: keep the local registration
+	}
+	return v.Int == 1, nil
+}
+
+func (r *redisRegistry) publish(ctx context.Context, node string, e envelope) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode envelope: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	n, err := r.c.Publish(ctx, r.channel(node), string(b))
+	if err == nil && n == 0 {
+		return fmt.Errorf("%w: %s", errNodeGone, node)
+	}
+	return err
+}
