@@ -16,6 +16,7 @@ const usage = `Usage: segue <command> [flags]
 Commands:
   serve       run the server (default)
   user        manage accounts from the shell (create, reset-password, list)
+  signaling   run a Music Assistant compatible signaling server for remote access
 
 Run "segue <command> -h" for the flags of a command.
 `
@@ -36,6 +37,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stderr)
 	case "user":
 		return user(ctx, args, stdin, stdout, stderr)
+	case "signaling":
+		return signalingServer(ctx, args, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -8,17 +8,13 @@ import (
 	"segue/internal/fail"
 )
 
-// Settings is the small key-value store core commands need.
-type Settings interface {
-	Setting(ctx context.Context, key string) (string, bool, error)
-	SetSetting(ctx context.Context, key, value string) error
-}
-
 // CoreDeps are what info, time and onboarding need.
 type CoreDeps struct {
-	Info     func(ctx context.Context, info ConnInfo) ServerInfo
-	Settings Settings
-	Clock    clock.Clock
+	Info func(ctx context.Context, info ConnInfo) ServerInfo
+	// Onboarded reports whether onboarding finished; CompleteOnboarding records it durably.
+	Onboarded          func() bool
+	CompleteOnboarding func(ctx context.Context) error
+	Clock              clock.Clock
 	// Publish sends an event to subscribers.
 	Publish func(event, objectID string, data any)
 }
@@ -37,14 +33,10 @@ func RegisterCoreCommands(reg *Registry, d CoreDeps) {
 			}},
 		Command{Name: "config/onboard_complete", Description: "Mark onboarding as finished.",
 			Handler: func(ctx context.Context, c *Call) (any, error) {
-				_, done, err := d.Settings.Setting(ctx, OnboardDoneKey)
-				if err != nil {
-					return nil, fail.Unavailable(err)
-				}
-				if done {
+				if d.Onboarded() {
 					return nil, fail.Invalid("Onboarding already completed")
 				}
-				if err := d.Settings.SetSetting(ctx, OnboardDoneKey, "1"); err != nil {
+				if err := d.CompleteOnboarding(ctx); err != nil {
 					return nil, fail.Unavailable(err)
 				}
 				if d.Publish != nil {

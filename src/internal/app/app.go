@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -65,6 +66,7 @@ type App struct {
 	// shutdownHooks run in reverse order before the database closes.
 	shutdownHooks []func(ctx context.Context)
 	auth          *authChain
+	onboardDone   atomic.Bool
 }
 
 // New opens the database and key files and builds every part. It does not listen yet.
@@ -119,7 +121,21 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	w := &wiring{RoleSource: opts.RoleSource}
 	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers}
 	api.RegisterAuthCommands(a.Registry, w.AuthDeps)
-	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: a.ServerInfo, Settings: db, Clock: a.Clock, Publish: a.API.Publish})
+	_, onboarded, err := db.Setting(ctx, api.OnboardDoneKey)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	a.onboardDone.Store(onboarded)
+	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: a.ServerInfo, Clock: a.Clock, Publish: a.API.Publish,
+		Onboarded: a.onboardDone.Load,
+		CompleteOnboarding: func(ctx context.Context) error {
+			if err := db.SetSetting(ctx, api.OnboardDoneKey, "1"); err != nil {
+				return err
+			}
+			a.onboardDone.Store(true)
+			return nil
+		}})
 
 	// Each feature wires itself in its own wire_*.go file.
 	for _, feature := range []func(context.Context, *wiring) error{
@@ -145,7 +161,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 
 // ServerInfo is the first frame and GET /info.
 func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo {
-	_, onboard, _ := a.DB.Setting(ctx, api.OnboardDoneKey)
+	onboard := a.onboardDone.Load()
 	si := api.ServerInfo{ServerID: a.ServerID, ServerVersion: Version, SchemaVersion: api.SchemaVersion,
 		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: a.Cfg.AddonMode,
 		OnboardDone: onboard, Name: "Segue", Status: "running"}
@@ -220,6 +236,7 @@ func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 2)
 	serve := func(ln net.Listener, l web.Listener) {
 		srv := newHTTPServer(a.Web.Handler(l), a.Log)
+		srv.BaseContext = func(net.Listener) context.Context { return web.ListenerContext(context.Background(), l) }
 		a.servers = append(a.servers, srv)
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -12,6 +12,21 @@ const (
 	ShapeLegacy             // an opaque token from older versions, looked up by SHA-256
 )
 
+// base64urlChar marks the bytes a token may contain besides '.'.
+var base64urlChar = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['-'], t['_'] = true, true
+	return t
+}()
+
 // ClassifyToken decides, without parsing, which path a credential takes. A
 // JWT-shaped string never falls back to the legacy lookup.
 func ClassifyToken(s string) TokenShape {
@@ -21,11 +36,9 @@ func ClassifyToken(s string) TokenShape {
 	dots := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '.':
+		if c == '.' {
 			dots++
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
+		} else if !base64urlChar[c] {
 			return ShapeInvalid
 		}
 	}

@@ -122,8 +122,22 @@ var guestScopes = []Scope{ScopeLibraryRead, ScopePlayersRead, ScopePlayersContro
 var userExtra = []Scope{ScopeLibraryWrite, ScopeConfigProvidersRead, ScopeConfigCoreRead, ScopeUsersInvite, ScopeSystemRead}
 var serviceExtra = []Scope{ScopeConfigPlayersWrite, ScopeUsersImpersonate, ScopeUsersRead}
 
+// roleScopes is computed once; ScopeSets are never modified after construction.
+var roleScopes = map[Role]ScopeSet{
+	RoleAdmin: buildRoleScopes(RoleAdmin), RoleUser: buildRoleScopes(RoleUser),
+	RoleGuest: buildRoleScopes(RoleGuest), RoleService: buildRoleScopes(RoleService),
+}
+
 // RoleScopes returns the scopes of a role; an unknown role gets none (fail closed).
+// The set is shared: callers must not modify it.
 func RoleScopes(r Role) ScopeSet {
+	if s, ok := roleScopes[r]; ok {
+		return s
+	}
+	return ScopeSet{}
+}
+
+func buildRoleScopes(r Role) ScopeSet {
 	switch r {
 	case RoleAdmin:
 		return NewScopeSet(ScopeAll)

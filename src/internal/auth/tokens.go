@@ -52,6 +52,10 @@ type TokenInfo struct {
 
 // cachedToken is the in-memory state of an active token row.
 type cachedToken struct {
+	// shape is the path that verified the row: a JWT row is found by hash only
+	// after its signature was checked once, so a JWT-shaped string never takes
+	// the legacy path and a legacy string never passes as a JWT.
+	shape             TokenShape
 	id, userID, hash  string
 	created, expires  time.Time
 	longLived         bool
@@ -184,18 +188,27 @@ func boolInt(b bool) int {
 // with Channel unset. Every failure is ErrInvalidToken, or Unavailable when the
 // database cannot answer (fail closed).
 func (t *Tokens) Authenticate(ctx context.Context, raw string) (*Principal, error) {
-	var entry *cachedToken
-	var err error
-	switch ClassifyToken(raw) {
-	case ShapeJWT:
-		entry, err = t.checkJWT(ctx, raw)
-	case ShapeLegacy:
-		entry, err = t.lookup(ctx, "", secrets.SHA256Hex(raw))
-	default:
+	shape := ClassifyToken(raw)
+	if shape == ShapeInvalid {
 		return nil, ErrInvalidToken
 	}
-	if err != nil {
-		return nil, err
+	// A token seen before is recognised by its SHA-256 (the row's token_hash):
+	// the same string that was verified once, so the signature need not be
+	// checked again; expiry, the row and the user are checked every time.
+	hash := secrets.SHA256Hex(raw)
+	t.mu.Lock()
+	entry := t.byHash[hash]
+	t.mu.Unlock()
+	var err error
+	if entry == nil || entry.shape != shape {
+		if shape == ShapeJWT {
+			entry, err = t.checkJWT(ctx, raw, hash)
+		} else {
+			entry, err = t.lookup(ctx, "", hash, ShapeLegacy)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	u, err := t.users.Get(ctx, entry.userID)
 	if fail.Is(err, fail.KindNotFound) {
@@ -214,7 +227,7 @@ func (t *Tokens) Authenticate(ctx context.Context, raw string) (*Principal, erro
 	return &Principal{User: u, Scopes: RoleScopes(u.Role), Method: MethodToken, TokenID: entry.id}, nil
 }
 
-func (t *Tokens) checkJWT(ctx context.Context, raw string) (*cachedToken, error) {
+func (t *Tokens) checkJWT(ctx context.Context, raw, hash string) (*cachedToken, error) {
 	var claims SessionClaims
 	if _, err := t.parser.ParseWithClaims(raw, &claims, t.KeyFunc); err != nil {
 		return nil, ErrInvalidToken
@@ -222,18 +235,18 @@ func (t *Tokens) checkJWT(ctx context.Context, raw string) (*cachedToken, error)
 	if claims.ID == "" || claims.Subject == "" {
 		return nil, ErrInvalidToken
 	}
-	entry, err := t.lookup(ctx, claims.ID, "")
+	entry, err := t.lookup(ctx, claims.ID, "", ShapeJWT)
 	if err != nil {
 		return nil, err
 	}
-	if entry.userID != claims.Subject {
+	if entry.userID != claims.Subject || entry.hash != hash {
 		return nil, ErrInvalidToken
 	}
 	return entry, nil
 }
 
 // lookup finds an active row by id or hash, from the cache or the database.
-func (t *Tokens) lookup(ctx context.Context, id, hash string) (*cachedToken, error) {
+func (t *Tokens) lookup(ctx context.Context, id, hash string, shape TokenShape) (*cachedToken, error) {
 	t.mu.Lock()
 	var e *cachedToken
 	if id != "" {
@@ -242,7 +255,7 @@ func (t *Tokens) lookup(ctx context.Context, id, hash string) (*cachedToken, err
 		e = t.byHash[hash]
 	}
 	t.mu.Unlock()
-	if e != nil {
+	if e != nil && e.shape == shape {
 		return e, nil
 	}
 	q := "SELECT token_id, user_id, token_hash, created_at, expires_at, last_used_at, is_long_lived FROM auth_tokens WHERE "
@@ -256,7 +269,7 @@ func (t *Tokens) lookup(ctx context.Context, id, hash string) (*cachedToken, err
 	var created, expires int64
 	var lastUsed sql.NullInt64
 	var longLived int
-	e = &cachedToken{}
+	e = &cachedToken{shape: shape}
 	err := t.db.R.QueryRowContext(ctx, q, arg).Scan(&e.id, &e.userID, &e.hash, &created, &expires, &lastUsed, &longLived)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrInvalidToken
@@ -270,7 +283,7 @@ func (t *Tokens) lookup(ctx context.Context, id, hash string) (*cachedToken, err
 		e.persistedLastUsed = e.lastUsed
 	}
 	t.mu.Lock()
-	if cur := t.byID[e.id]; cur != nil {
+	if cur := t.byID[e.id]; cur != nil && cur.shape == shape {
 		e = cur
 	} else {
 		t.byID[e.id], t.byHash[e.hash] = e, e

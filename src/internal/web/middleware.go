@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
 
 	"github.com/sirupsen/logrus"
 
@@ -33,17 +32,45 @@ func ListenerOf(r *http.Request) Listener {
 	return l
 }
 
+// ListenerContext marks a base context with the listener, for http.Server.BaseContext:
+// set there once, it spares every request a context copy.
+func ListenerContext(parent context.Context, l Listener) context.Context {
+	return context.WithValue(parent, listenerKey, l)
+}
+
 func withListener(l Listener, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), listenerKey, l)))
+		if cur, ok := r.Context().Value(listenerKey).(Listener); ok && cur == l {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ListenerContext(r.Context(), l)))
 	})
 }
 
 // isIdentityHeader matches every spelling of the HA identity headers
 // (X-Remote-User-*, x_remote_user_*, …) and X-Ingress-Path.
 func isIdentityHeader(name string) bool {
-	n := strings.ToLower(strings.ReplaceAll(name, "_", "-"))
-	return strings.HasPrefix(n, "x-remote-user") || n == "x-ingress-path"
+	return hasPrefixFold(name, "x-remote-user") || (len(name) == len("x-ingress-path") && hasPrefixFold(name, "x-ingress-path"))
+}
+
+// hasPrefixFold compares ASCII case-insensitively, treating '_' as '-'.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		} else if c == '_' {
+			c = '-'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // stripIdentityHeaders removes identity headers on the public listener, where

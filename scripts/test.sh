@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it: installs what the tests need,
+# vets, runs every Go test with the race detector, gives each fuzz target a
+# short run, and runs the add-on conformance kit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/test-deps.sh
+
+# Missing external tools fail tests instead of skipping them.
+export SEGUE_REQUIRE_ALL=1
+fuzztime=${SEGUE_FUZZTIME:-5s}
+
+echo "== go vet"
+(cd src && go vet ./...)
+
+echo "== go test -race"
+(cd src && go test -race -count=1 -timeout 40m ./...)
+
+echo "== fuzz smoke ($fuzztime per target)"
+while IFS=: read -r file name; do
+	pkg=./$(dirname "${file#src/}")
+	echo "-- $pkg $name"
+	(cd src && go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" >/dev/null) || {
+		echo "fuzz target $name in $pkg failed"; exit 1; }
+done < <(grep -rlE --include='*_test.go' '^func Fuzz' src | sort | while read -r f; do
+	grep -oE '^func Fuzz[A-Za-z0-9_]+' "$f" | sed "s|^func |$f:|"; done)
+
+if [ -f addon/go.mod ]; then
+	echo "== add-on conformance kit"
+	(cd addon && go test -count=1 ./...)
+fi
+echo "== all checks passed"
