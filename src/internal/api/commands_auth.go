@@ -22,6 +22,22 @@ type AuthDeps struct {
 	Login  *auth.Login
 	// ExtraProviders lists login providers beyond builtin that are available now.
 	ExtraProviders func(ctx context.Context) []ProviderInfo
+	// PublishTo sends change events (no secrets) to the sessions to accepts.
+	PublishTo func(to func(*auth.Principal) bool, event, objectID string, data any)
+}
+
+// Change events for live lists; they carry ids only.
+const (
+	EventUsersUpdated  = "users_updated"
+	EventTokensUpdated = "tokens_updated"
+)
+
+// notify tells the user concerned and every user manager that something of userID changed.
+func (d AuthDeps) notify(event, userID string) {
+	if d.PublishTo == nil {
+		return
+	}
+	d.PublishTo(func(p *auth.Principal) bool { return p.User.ID == userID || p.IsAdmin() }, event, userID, nil)
 }
 
 // Providers lists the login providers available now.
@@ -155,6 +171,9 @@ func RegisterAuthCommands(reg *Registry, d AuthDeps) {
 					return nil, fail.Forbidden("Guest accounts cannot have long-lived tokens")
 				}
 				tok, _, err := d.Tokens.Issue(ctx, target, a.Name, true)
+				if err == nil {
+					d.notify(EventTokensUpdated, target.ID)
+				}
 				return tok, err
 			}},
 		Command{Name: "auth/token/revoke", Args: tokenRevokeArgs{}, Description: "Revoke a token by id.",
@@ -170,7 +189,11 @@ func RegisterAuthCommands(reg *Registry, d AuthDeps) {
 				if info.UserID != c.Principal.User.ID && !c.Principal.IsAdmin() {
 					return nil, fail.Forbidden("This command requires the %s scope", auth.ScopeUsersManage)
 				}
-				return nil, d.Tokens.Revoke(ctx, a.TokenID)
+				if err := d.Tokens.Revoke(ctx, a.TokenID); err != nil {
+					return nil, err
+				}
+				d.notify(EventTokensUpdated, info.UserID)
+				return nil, nil
 			}},
 	)
 	registerUserCommands(reg, d)

@@ -57,9 +57,13 @@ func registerUserCommands(reg *Registry, d AuthDeps) {
 				if a.Password == "" {
 					return nil, fail.Invalid("Password must be at least %d characters", auth.MinPasswordBytes)
 				}
-				return d.Users.Create(ctx, auth.NewUser{Username: a.Username, Password: a.Password, Role: a.Role,
+				u, err := d.Users.Create(ctx, auth.NewUser{Username: a.Username, Password: a.Password, Role: a.Role,
 					DisplayName: a.DisplayName, AvatarURL: a.AvatarURL, Email: a.Email,
 					PlayerFilter: a.PlayerFilter, ProviderFilter: a.ProviderFilter})
+				if err == nil {
+					d.notify(EventUsersUpdated, u.ID)
+				}
+				return u, err
 			}},
 		Command{Name: "auth/user/update", Args: userUpdateArgs{},
 			Description: "Update a user. Anyone may change their own profile, preferences and password (with current_password); role, filters and other users need users.manage.",
@@ -70,7 +74,11 @@ func registerUserCommands(reg *Registry, d AuthDeps) {
 				if err != nil {
 					return nil, err
 				}
-				return nil, d.Users.SetEnabled(ctx, a.UserID, true)
+				if err := d.Users.SetEnabled(ctx, a.UserID, true); err != nil {
+					return nil, err
+				}
+				d.notify(EventUsersUpdated, a.UserID)
+				return nil, nil
 			}},
 		Command{Name: "auth/user/disable", Scope: auth.ScopeUsersManage, Args: userIDArgs{}, Description: "Disable a user and end their sessions.",
 			Handler: func(ctx context.Context, c *Call) (any, error) {
@@ -81,7 +89,11 @@ func registerUserCommands(reg *Registry, d AuthDeps) {
 				if a.UserID == c.Principal.User.ID {
 					return nil, fail.Invalid("You cannot disable your own account")
 				}
-				return nil, d.Users.SetEnabled(ctx, a.UserID, false)
+				if err := d.Users.SetEnabled(ctx, a.UserID, false); err != nil {
+					return nil, err
+				}
+				d.notify(EventUsersUpdated, a.UserID)
+				return nil, nil
 			}},
 		Command{Name: "auth/user/delete", Scope: auth.ScopeUsersManage, Args: userIDArgs{}, Description: "Delete a user, their tokens and links.",
 			Handler: func(ctx context.Context, c *Call) (any, error) {
@@ -92,15 +104,19 @@ func registerUserCommands(reg *Registry, d AuthDeps) {
 				if a.UserID == c.Principal.User.ID {
 					return nil, fail.Invalid("You cannot delete your own account")
 				}
-				return nil, d.Users.Delete(ctx, a.UserID)
+				if err := d.Users.Delete(ctx, a.UserID); err != nil {
+					return nil, err
+				}
+				d.notify(EventUsersUpdated, a.UserID)
+				return nil, nil
 			}},
 	)
 }
 
-func updateUser(ctx context.Context, d AuthDeps, c *Call) (any, error) {
+func updateUser(ctx context.Context, d AuthDeps, c *Call) (auth.User, error) {
 	a, err := DecodeArgs[userUpdateArgs](c)
 	if err != nil {
-		return nil, err
+		return auth.User{}, err
 	}
 	self := a.UserID == "" || a.UserID == c.Principal.User.ID
 	target := c.Principal.User.ID
@@ -109,31 +125,31 @@ func updateUser(ctx context.Context, d AuthDeps, c *Call) (any, error) {
 	}
 	manager := c.Principal.IsAdmin()
 	if (!self || a.Role != nil || a.PlayerFilter != nil || a.ProviderFilter != nil) && !manager {
-		return nil, fail.Forbidden("This command requires the %s scope", auth.ScopeUsersManage)
+		return auth.User{}, fail.Forbidden("This command requires the %s scope", auth.ScopeUsersManage)
 	}
 	if self && a.Role != nil && *a.Role != c.Principal.User.Role {
-		return nil, fail.Invalid("You cannot change your own role")
+		return auth.User{}, fail.Invalid("You cannot change your own role")
 	}
 	if _, err := d.Users.Get(ctx, target); err != nil {
-		return nil, err
+		return auth.User{}, err
 	}
 	if a.Password != nil {
 		keep := ""
 		if self {
 			if a.CurrentPassword == nil {
-				return nil, fail.Invalid("current_password is required to change your password")
+				return auth.User{}, fail.Invalid("current_password is required to change your password")
 			}
 			ok, err := d.Users.VerifyPassword(ctx, target, *a.CurrentPassword)
 			if err != nil {
-				return nil, err
+				return auth.User{}, err
 			}
 			if !ok {
-				return nil, fail.New(fail.KindAuthFailed, "Current password is incorrect")
+				return auth.User{}, fail.New(fail.KindAuthFailed, "Current password is incorrect")
 			}
 			keep = c.Principal.TokenID
 		}
 		if err := d.Users.SetPassword(ctx, target, *a.Password, keep); err != nil {
-			return nil, err
+			return auth.User{}, err
 		}
 	}
 	return d.Users.Update(ctx, target, auth.Patch{Username: a.Username, DisplayName: a.DisplayName, AvatarURL: a.AvatarURL,

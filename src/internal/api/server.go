@@ -78,13 +78,18 @@ func (s *Server) Kill(k auth.Kill) {
 
 // Publish pushes an event to every authenticated session allowed to see it.
 func (s *Server) Publish(event, objectID string, data any) {
+	s.PublishTo(nil, event, objectID, data)
+}
+
+// PublishTo pushes an event only to sessions whose principal passes to (nil: all).
+func (s *Server) PublishTo(to func(*auth.Principal) bool, event, objectID string, data any) {
 	msg, err := json.Marshal(EventMessage{Event: event, ObjectID: objectID, Data: data})
 	if err != nil {
 		s.log.WithError(err).WithField("event", event).Error("event not serialisable")
 		return
 	}
 	for _, sess := range s.snapshot() {
-		if p := sess.principal(); p != nil && canReceive(p, event, objectID) {
+		if p := sess.principal(); p != nil && canReceive(p, event, objectID) && (to == nil || to(p)) {
 			sess.enqueueEvent(msg)
 		}
 	}

@@ -110,7 +110,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		return nil, err
 	}
 	a.Throttle = auth.NewThrottle(a.Clock)
-	a.Login = auth.NewLogin(a.Users, a.Tokens, hasher, a.Throttle)
+	a.Login = auth.NewLogin(a.Users, a.Tokens, hasher, a.Throttle, log)
 	a.Registry = api.NewRegistry()
 	a.auth = &authChain{}
 	a.auth.Add(a.Tokens)
@@ -119,7 +119,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	}, log, opts.APIOptions)
 	a.Kills.Subscribe(a.API.Kill)
 	w := &wiring{RoleSource: opts.RoleSource}
-	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers}
+	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers, PublishTo: a.API.PublishTo}
 	api.RegisterAuthCommands(a.Registry, w.AuthDeps)
 	_, onboarded, err := db.Setting(ctx, api.OnboardDoneKey)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/secrets"
@@ -43,7 +45,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f.thr = auth.NewThrottle(f.clock)
-	f.login = auth.NewLogin(f.users, f.tokens, hasher, f.thr)
+	f.login = auth.NewLogin(f.users, f.tokens, hasher, f.thr, logrus.New())
 	return f
 }
 

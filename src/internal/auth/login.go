@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 
+	"github.com/sirupsen/logrus"
+
 	"segue/internal/fail"
 	"segue/internal/secrets"
 )
@@ -17,22 +19,29 @@ type Login struct {
 	tokens   *Tokens
 	hasher   *secrets.Hasher
 	throttle *Throttle
+	log      *logrus.Logger
 }
 
-// NewLogin builds the password login.
-func NewLogin(users *Users, tokens *Tokens, hasher *secrets.Hasher, throttle *Throttle) *Login {
-	return &Login{users: users, tokens: tokens, hasher: hasher, throttle: throttle}
+// NewLogin builds the password login; every outcome is logged (never the password).
+func NewLogin(users *Users, tokens *Tokens, hasher *secrets.Hasher, throttle *Throttle, log *logrus.Logger) *Login {
+	return &Login{users: users, tokens: tokens, hasher: hasher, throttle: throttle, log: log}
+}
+
+func (l *Login) audit(username, ip, outcome string) {
+	l.log.WithFields(logrus.Fields{"user": NormalizeUsername(username), "ip": ip, "method": "password", "outcome": outcome}).Info("login attempt")
 }
 
 // Check verifies credentials and returns the user, without issuing a token.
 func (l *Login) Check(ctx context.Context, username, password, clientIP string) (User, error) {
 	keys := []string{UserKey(username), IPKey(clientIP)}
 	if w := l.throttle.Wait(keys...); w > 0 {
+		l.audit(username, clientIP, "throttled")
 		return User{}, fail.RateLimited(w)
 	}
 	if len(username) > 4*MaxUsernameChars || len(password) > MaxPasswordBytes || password == "" {
 		_, _ = l.hasher.Verify(ctx, password, "") // same work as a real check
 		l.throttle.Fail(keys...)
+		l.audit(truncateName(username), clientIP, "malformed")
 		return User{}, ErrBadCredentials
 	}
 	u, hash, err := l.users.PasswordHash(ctx, username)
@@ -45,9 +54,18 @@ func (l *Login) Check(ctx context.Context, username, password, clientIP string) 
 	}
 	if err != nil || verr != nil || !ok || !u.Enabled {
 		l.throttle.Fail(keys...)
+		outcome := "wrong password"
+		switch {
+		case err != nil:
+			outcome = "unknown user"
+		case ok && !u.Enabled:
+			outcome = "account disabled"
+		}
+		l.audit(username, clientIP, outcome)
 		return User{}, ErrBadCredentials
 	}
 	l.throttle.Reset(UserKey(username))
+	l.audit(username, clientIP, "success")
 	if l.hasher.NeedsRehash(hash) {
 		_ = l.users.SetPasswordHashOnly(ctx, u.ID, password)
 	}
@@ -68,4 +86,11 @@ func (l *Login) Password(ctx context.Context, username, password, clientIP, devi
 		return "", User{}, err
 	}
 	return tok, u, nil
+}
+
+func truncateName(s string) string {
+	if len(s) > MaxUsernameChars {
+		return s[:MaxUsernameChars]
+	}
+	return s
 }

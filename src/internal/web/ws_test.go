@@ -175,3 +175,31 @@ func TestUnauthenticatedSocketClosedAfterDeadline(t *testing.T) {
 		t.Fatalf("want close 1008, got %v", err)
 	}
 }
+
+// Change events reach the user concerned and admins, not other users, and never
+// unauthenticated sockets.
+func TestChangeEventsAudience(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{})
+	admin := s.Setup(t, "admin", "correct-horse")
+	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "ann", "password": "ann-password"}, nil)
+	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "ben", "password": "ben-password"}, nil)
+	ann := s.Login(t, "ann", "ann-password")
+	ben := s.Login(t, "ben", "ben-password")
+	annWS := apptest.DialWS(t, s.URL, nil)
+	annWS.Command("auth", map[string]any{"token": ann})
+	benWS := apptest.DialWS(t, s.URL, nil)
+	benWS.Command("auth", map[string]any{"token": ben})
+	anonWS := apptest.DialWS(t, s.URL, nil)
+	s.MustCall(t, ann, "auth/token/create", map[string]any{"name": "phone"}, nil)
+	var ev apptest.Reply
+	if err := annWS.ReadJSON(&ev); err != nil || ev.Event != "tokens_updated" {
+		t.Fatalf("ann did not get tokens_updated: %+v %v", ev, err)
+	}
+	for name, ws := range map[string]*apptest.WS{"ben": benWS, "anonymous": anonWS} {
+		_ = ws.C.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		var got apptest.Reply
+		if err := ws.C.ReadJSON(&got); err == nil {
+			t.Errorf("%s received %+v", name, got)
+		}
+	}
+}
