@@ -8,6 +8,9 @@ type Kill struct {
 	UserID  string
 	// ExceptTokenID keeps one session of UserID alive (password change from that session).
 	ExceptTokenID string
+	// PasswordChanged says why: other credentials derived from the account
+	// (Subsonic app-passwords) are replaced too.
+	PasswordChanged bool
 }
 
 // Matches reports whether a session of userID using tokenID must end.

@@ -154,7 +154,7 @@ func (s *Users) SetPassword(ctx context.Context, id, password, keepTokenID strin
 	if err != nil {
 		return fail.Unavailable(err)
 	}
-	s.kills.notify(Kill{UserID: id, ExceptTokenID: keepTokenID})
+	s.kills.notify(Kill{UserID: id, ExceptTokenID: keepTokenID, PasswordChanged: true})
 	return nil
 }
 

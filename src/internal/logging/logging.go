@@ -30,7 +30,7 @@ var (
 	// Authorization values.
 	bearerPattern = regexp.MustCompile(`(?i)(bearer|basic)\s+[^\s"',;]+`)
 	// Secret query or form parameters: Subsonic p/t/s, apiKey, tokens, codes, passwords.
-	paramPattern = regexp.MustCompile(`(?i)([?&;\s"](?:p|t|s|apikey|token|access_token|refresh_token|code|jwt|password|client_secret|device_code)=)[^&\s"'#]*`)
+	paramPattern = regexp.MustCompile(`(?i)((?:^|[?&;\s"])(?:p|t|s|apikey|token|access_token|refresh_token|code|jwt|password|client_secret|device_code)=)[^&\s"'#]*`)
 	// JSON fields holding secrets.
 	jsonPattern = regexp.MustCompile(`(?i)("(?:password|token|access_token|refresh_token|client_secret|apikey|authorization|code|current_password)"\s*:\s*")[^"]*`)
 )

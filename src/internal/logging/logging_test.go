@@ -18,6 +18,9 @@ func TestRedaction(t *testing.T) {
 			t.Errorf("log leaks %s: %s", s, out)
 		}
 	}
+	if got := Redact("p=SECRET8&u=x"); strings.Contains(got, "SECRET8") {
+		t.Errorf("leading parameter not redacted: %s", got)
+	}
 	if !strings.Contains(out, "u=a") {
 		t.Errorf("redaction removed too much: %s", out)
 	}
