@@ -177,7 +177,9 @@ func (s *Server) authorize(p *auth.Principal, command string) (*Command, error) 
 // delegatedAllowed keeps external applications away from account, token and
 // admin commands whatever scopes they hold.
 func delegatedAllowed(cmd *Command) bool {
-	if cmd.Scope == auth.ScopeUsersManage || cmd.Scope == auth.ScopeSystemManage || cmd.Scope == auth.ScopeAll {
+	// A delegated token may only do what it was granted: commands that need no
+	// particular scope (account and session commands) are not for it.
+	if cmd.Scope == "" || cmd.Scope == auth.ScopeUsersManage || cmd.Scope == auth.ScopeSystemManage || cmd.Scope == auth.ScopeAll {
 		return false
 	}
 	for _, prefix := range []string{"auth", "apps/", "subsonic/"} {

@@ -229,7 +229,12 @@ func (t *Tokens) Authenticate(ctx context.Context, raw string) (*Principal, erro
 
 func (t *Tokens) checkJWT(ctx context.Context, raw, hash string) (*cachedToken, error) {
 	var claims SessionClaims
-	if _, err := t.parser.ParseWithClaims(raw, &claims, t.KeyFunc); err != nil {
+	tok, err := t.parser.ParseWithClaims(raw, &claims, t.KeyFunc)
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	// Each token kind has its own type: a delegated (at+jwt) token is never a session token.
+	if typ, ok := tok.Header["typ"]; ok && typ != "JWT" {
 		return nil, ErrInvalidToken
 	}
 	if claims.ID == "" || claims.Subject == "" {

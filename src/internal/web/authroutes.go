@@ -99,8 +99,19 @@ func (s *Server) requirePrincipal(w http.ResponseWriter, r *http.Request) *auth.
 	return p
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+// requireAccountPrincipal is requirePrincipal for account routes, which are not
+// for external applications acting for a user.
+func (s *Server) requireAccountPrincipal(w http.ResponseWriter, r *http.Request) *auth.Principal {
 	p := s.requirePrincipal(w, r)
+	if p != nil && p.Method == auth.MethodDelegated {
+		s.writeError(w, fail.Forbidden("Not available to delegated tokens"))
+		return nil
+	}
+	return p
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	p := s.requireAccountPrincipal(w, r)
 	if p == nil {
 		return
 	}
@@ -114,7 +125,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
-	p := s.requirePrincipal(w, r)
+	p := s.requireAccountPrincipal(w, r)
 	if p == nil {
 		return
 	}
@@ -134,12 +145,8 @@ type patchMeRequest struct {
 }
 
 func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) {
-	p := s.requirePrincipal(w, r)
+	p := s.requireAccountPrincipal(w, r)
 	if p == nil {
-		return
-	}
-	if p.Method == auth.MethodDelegated {
-		s.writeError(w, fail.Forbidden("Not available to delegated tokens"))
 		return
 	}
 	var req patchMeRequest
