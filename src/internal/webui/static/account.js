@@ -4,7 +4,8 @@ import { h, fill } from './dom.js';
 export const accountSection = {
   id: 'account',
   title: 'My account',
-  events: /^(user_updated|users_updated|auth_user_updated)$/,
+  // Not refreshed by events: a re-render would wipe what the person is typing.
+  events: null,
 
   async render(ui, root) {
     const me = await ui.api.call('auth/me');

@@ -175,17 +175,27 @@ async function authenticate() {
   return ui.api.call('auth/me');
 }
 
-// takeReturnedToken stores a token handed back in ?code= by a sign-in redirect
-// (Sign in with Home Assistant) and removes it from the address bar.
-function takeReturnedToken() {
+// takeReturnedToken handles ?code= from a sign-in redirect (Sign in with Home
+// Assistant): it removes the code from the address bar, then trades the one-time
+// code for a token with POST auth/code (single use, valid 60 s). A value that is
+// already a token (a JWT, from older redirects) is stored as it is.
+async function takeReturnedToken() {
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
   if (!code) return;
-  localStorage.setItem(TOKEN_KEY, code);
   params.delete('code');
   params.delete('onboard');
   const rest = params.toString();
   history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+  if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(code)) {
+    localStorage.setItem(TOKEN_KEY, code);
+    return;
+  }
+  try {
+    const r = await fetch('auth/code', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+    const j = await r.json().catch(() => ({}));
+    if (r.ok && j.access_token) localStorage.setItem(TOKEN_KEY, j.access_token);
+  } catch { /* the stored token (if any) or the sign-in page follows */ }
 }
 
 const sections = [accountSection, tokensSection, subsonicSection, remoteSection, usersSection, appsSection];
@@ -238,6 +248,10 @@ function onEvent(ev) {
   for (const s of active) {
     if (!s.def.events || !s.def.events.test(name)) continue;
     if (s.def.onEvent) s.def.onEvent(ui, s.root, ev.detail);
+    if (s.root.refreshList && !s.root.hidden) {
+      s.root.refreshList().catch(() => { s.stale = true; });
+      continue;
+    }
     s.stale = true;
     if (!s.root.hidden) refresh(s);
   }
@@ -264,7 +278,7 @@ async function signOut() {
 }
 
 async function main() {
-  takeReturnedToken();
+  await takeReturnedToken();
   try {
     ui.info = await ui.api.connect();
   } catch (err) {

@@ -97,6 +97,7 @@ export const appsSection = {
         h('p', { class: 'hint' }, 'An external application signs in with its client ID and secret and may then act for the users you allow, doing only the actions you allow.'),
         form, created, msg),
       h('div', { class: 'card' }, h('h2', {}, 'Applications'), listBox));
+    root.refreshList = renderList; // events refresh the list, not the forms
     await renderList();
   },
 };

@@ -63,6 +63,7 @@ export const tokensSection = {
       h('div', { class: 'card' },
         h('h2', {}, 'Your sign-ins and tokens'),
         listBox));
+    root.refreshList = renderList; // events refresh the list, not the forms
     await renderList(tokens);
   },
 };

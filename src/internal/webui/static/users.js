@@ -97,6 +97,7 @@ export const usersSection = {
         h('p', { class: 'hint' }, 'Home Assistant users get their account automatically when they open Segue from the sidebar.'),
         form, msg),
       h('div', { class: 'card' }, h('h2', {}, 'Users'), listBox));
+    root.refreshList = renderList; // events refresh the list, not the forms
     await renderList();
   },
 };
