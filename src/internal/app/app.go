@@ -40,6 +40,8 @@ type Options struct {
 	RoleSource auth.RoleSource
 	// APIOptions tune command sessions.
 	APIOptions api.Options
+	// Hass adjusts the Home Assistant wiring (tests and development).
+	Hass HassOverrides
 }
 
 // App is one running server.
@@ -67,11 +69,13 @@ type App struct {
 	shutdownHooks []func(ctx context.Context)
 	auth          *authChain
 	onboardDone   atomic.Bool
+	opts          Options
+	hass          *HassParts
 }
 
 // New opens the database and key files and builds every part. It does not listen yet.
 func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Options) (*App, error) {
-	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock}
+	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock, opts: opts}
 	if a.Clock == nil {
 		a.Clock = clock.Real{}
 	}
@@ -142,7 +146,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		a.wireHass, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI,
 	} {
 		if err := feature(ctx, w); err != nil {
-			db.Close()
+			a.abort()
 			return nil, err
 		}
 	}
@@ -157,6 +161,17 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		Mounts:     w.Mounts,
 	})
 	return a, nil
+}
+
+// abort undoes a partly built App: stops what features started, closes the database.
+func (a *App) abort() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
+		a.shutdownHooks[i](ctx)
+	}
+	a.background.Wait()
+	a.DB.Close()
 }
 
 // ServerInfo is the first frame and GET /info.

@@ -36,6 +36,9 @@ type Config struct {
 	ICEServers            []string
 	AllowSelfRegistration bool
 	ExternalURL           string
+	// HomeAssistantURL is where the server reaches HA Core directly (HA sign-in
+	// token exchange); empty means http://homeassistant:8123 in the add-on.
+	HomeAssistantURL string
 }
 
 // Add-on network facts (host network: the hassio bridge address and the Supervisor's ingress proxy).
@@ -94,6 +97,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	selfReg := fs.Bool("allow-self-registration", c.AllowSelfRegistration, "let Home Assistant users without an account sign in")
 	external := fs.String("external-url", "", "the URL users reach this server at from outside (for redirects)")
 	supervisorURL := fs.String("supervisor-url", c.SupervisorURL, "Supervisor API base URL")
+	haURL := fs.String("homeassistant-url", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -141,6 +145,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	apply("allow-self-registration", func() { c.AllowSelfRegistration = *selfReg })
 	apply("external-url", func() { c.ExternalURL = *external })
 	apply("supervisor-url", func() { c.SupervisorURL = *supervisorURL })
+	apply("homeassistant-url", func() { c.HomeAssistantURL = *haURL })
 	return c, c.Validate()
 }
 
@@ -192,6 +197,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		"SEGUE_INGRESS_TRUSTED_PEER": &c.IngressTrustedPeer, "SEGUE_LOG_LEVEL": &c.LogLevel,
 		"SEGUE_REMOTE_ACCESS": &c.RemoteAccess, "SEGUE_SIGNALING_URL": &c.SignalingURL,
 		"SEGUE_EXTERNAL_URL": &c.ExternalURL, "SEGUE_SUPERVISOR_URL": &c.SupervisorURL,
+		"SEGUE_HOMEASSISTANT_URL": &c.HomeAssistantURL,
 	}
 	for k, dst := range str {
 		if v := getenv(k); v != "" {
@@ -259,6 +265,11 @@ func (c *Config) Validate() error {
 	for _, s := range c.ICEServers {
 		if !strings.HasPrefix(s, "stun:") && !strings.HasPrefix(s, "turn:") && !strings.HasPrefix(s, "turns:") {
 			bad("ice_servers", "%q must start with stun:, turn: or turns:", s)
+		}
+	}
+	if c.HomeAssistantURL != "" {
+		if u, err := url.Parse(c.HomeAssistantURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("homeassistant-url", "%q is not an http:// or https:// URL", c.HomeAssistantURL)
 		}
 	}
 	if c.ExternalURL != "" {

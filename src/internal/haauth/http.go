@@ -1,0 +1,305 @@
+package haauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"segue/internal/auth"
+	"segue/internal/fail"
+	"segue/internal/secrets"
+	"segue/internal/web"
+)
+
+// bindingCookie carries the browser half of a started sign-in; only the callback sees it.
+const bindingCookie = "segue_ha_signin"
+
+// maxCodeBody bounds POST /auth/code.
+const maxCodeBody = 4 << 10
+
+// Routes are this package's HTTP endpoints (method patterns for http.ServeMux).
+func (s *Service) Routes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
+		"GET " + AuthorizePath: s.Authorize,
+		"GET " + CallbackPath:  s.Callback,
+		"POST " + CodePath:     s.ExchangeCode,
+		"OPTIONS " + CodePath:  cors,
+	}
+}
+
+// Authorize starts a sign-in: GET /auth/authorize?provider_id=homeassistant&return_url=….
+func (s *Service) Authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("provider_id") != ProviderID {
+		errorPage(w, http.StatusBadRequest, "Unknown sign-in provider", "This server offers no sign-in provider by that name.")
+		return
+	}
+	ret := q.Get("return_url")
+	if ret == "" {
+		ret = "/"
+	}
+	if !s.d.ReturnURLs.Allowed(ret, r.Host) {
+		errorPage(w, http.StatusBadRequest, "Invalid return URL", "This sign-in link is not allowed to return to that address.")
+		return
+	}
+	origin := originOf(r.Host, r.TLS != nil, s.d.ReturnURLs.ExternalURL)
+	if origin == "" {
+		errorPage(w, http.StatusBadRequest, "Invalid request", "The address this server was reached at is not valid.")
+		return
+	}
+	haBase, err := s.browserURL(r.Context())
+	if err != nil {
+		s.d.Log.WithError(err).Warn("sign in with home assistant: no browser URL for home assistant")
+		errorPage(w, http.StatusServiceUnavailable, "Home Assistant unavailable", "Home Assistant cannot be reached right now. Please try again in a moment.")
+		return
+	}
+	ip := peerIP(r)
+	if s.states.countLive(func(p pendingLogin) bool { return p.ip == ip }) >= maxPendingPerIP {
+		w.Header().Set("Retry-After", "60")
+		errorPage(w, http.StatusTooManyRequests, "Too many sign-ins", "Too many sign-ins were started from your address. Please finish one or wait a few minutes.")
+		return
+	}
+	state := s.d.Random.Token(secretBytes)
+	binding := s.d.Random.Token(secretBytes)
+	pending := pendingLogin{returnURL: ret, clientID: origin, ip: ip,
+		redirectURI: origin + CallbackPath + "?provider_id=" + ProviderID, binding: secrets.SHA256Hex(binding)}
+	if err := s.states.put(state, pending); err != nil {
+		w.Header().Set("Retry-After", "60")
+		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: bindingCookie, Value: binding, Path: CallbackPath,
+		MaxAge: int(StateLifetime / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: strings.HasPrefix(origin, "https://")})
+	target := haBase + "/auth/authorize?" + url.Values{
+		"client_id": {pending.clientID}, "redirect_uri": {pending.redirectURI}, "state": {state}}.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, target, http.StatusFound)
+}
+
+// browserURL is HA's base URL for the browser, without a trailing slash.
+func (s *Service) browserURL(ctx context.Context) (string, error) {
+	if !s.d.Available() || s.d.BrowserURL == nil {
+		return "", errors.New("home assistant is not connected")
+	}
+	raw, err := s.d.BrowserURL(ctx)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return "", errors.New("home assistant has no usable URL for browsers (set one under Settings → System → Network)")
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u.String(), nil
+}
+
+// Callback finishes a sign-in: GET /auth/callback?provider_id=homeassistant&code=…&state=….
+func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
+	ipKey := auth.IPKey(peerIP(r))
+	if wait := s.d.Throttle.Wait(ipKey); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		errorPage(w, http.StatusTooManyRequests, "Too many attempts", "Too many failed sign-ins from your address. Please wait a moment.")
+		return
+	}
+	// The binding cookie is single use too: clear it whatever happens next.
+	http.SetCookie(w, &http.Cookie{Name: bindingCookie, Value: "", Path: CallbackPath, MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	params, err := parseCallback(r.URL.Query())
+	if err != nil {
+		s.d.Throttle.Fail(ipKey)
+		errorPage(w, http.StatusBadRequest, "Authentication failed", "This sign-in link is not valid. Please start again.")
+		return
+	}
+	pending, ok := s.states.take(params.State)
+	if !ok || !s.boundToBrowser(r, pending) {
+		s.d.Throttle.Fail(ipKey)
+		s.d.Log.WithField("remote", r.RemoteAddr).Warn("sign in with home assistant: unknown, expired, replayed or foreign state")
+		errorPage(w, http.StatusBadRequest, "Authentication failed", "This sign-in link is invalid, was already used or has expired. Please start again.")
+		return
+	}
+	if params.Error != "" {
+		errorPage(w, http.StatusBadRequest, "Sign-in cancelled", "Home Assistant did not complete the sign-in.")
+		return
+	}
+	u, err := s.complete(r.Context(), pending, params.Code)
+	if err != nil {
+		var ref *Refusal
+		if !errors.As(err, &ref) {
+			ref = refuse(http.StatusBadGateway, "Sign-in failed", "Home Assistant did not confirm the sign-in. Please try again.", err)
+		}
+		s.d.Log.WithError(err).Warn("sign in with home assistant refused")
+		errorPage(w, ref.Status, ref.Title, ref.Msg)
+		return
+	}
+	code := s.d.Random.Token(secretBytes)
+	if err := s.codes.put(code, issuedCode{userID: u.ID, tokenName: tokenName(r)}); err != nil {
+		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
+		return
+	}
+	s.d.Throttle.Reset(ipKey)
+	s.d.Log.WithField("user", u.Username).Info("signed in with home assistant")
+	target := web.WithCode(pending.returnURL, code)
+	w.Header().Set("Location", target)
+	renderPage(w, http.StatusFound, pageData{Title: "Signed in", Message: "You are signed in. Returning to the app…",
+		Link: template.URL(target), LinkText: "Continue"})
+}
+
+// boundToBrowser checks the cookie set by Authorize against the state's record.
+func (s *Service) boundToBrowser(r *http.Request, p pendingLogin) bool {
+	c, err := r.Cookie(bindingCookie)
+	if err != nil || c.Value == "" || len(c.Value) > maxStateLen {
+		return false
+	}
+	return secrets.Equal(secrets.SHA256Hex(c.Value), p.binding)
+}
+
+// complete exchanges HA's code, learns who signed in, drops HA's tokens and finds
+// the Segue user.
+func (s *Service) complete(ctx context.Context, p pendingLogin, code string) (auth.User, error) {
+	tokens, err := s.ha.exchange(ctx, code, p.clientID)
+	if errors.Is(err, errUserInactive) {
+		return auth.User{}, refuse(http.StatusForbidden, "Account not active", "Your Home Assistant account is not active.", err)
+	}
+	if err != nil {
+		return auth.User{}, err
+	}
+	// Segue keeps no HA credentials: the refresh token (and its access tokens) die now.
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), haCallTimeout)
+		defer cancel()
+		if err := s.ha.revoke(rctx, tokens.RefreshToken); err != nil {
+			s.d.Log.WithError(err).Warn("sign in with home assistant: could not revoke the home assistant token")
+		}
+	}()
+	who, err := s.ha.identify(ctx, tokens.AccessToken)
+	if err != nil {
+		return auth.User{}, err
+	}
+	return s.resolveUser(ctx, who)
+}
+
+func tokenName(r *http.Request) string {
+	name := "Home Assistant sign-in"
+	if ua := strings.ToValidUTF8(r.UserAgent(), ""); ua != "" {
+		if len(ua) > 60 {
+			ua = ua[:60]
+		}
+		name += " - " + ua
+	}
+	return name
+}
+
+type codeRequest struct {
+	Code string `json:"code"`
+}
+
+// ExchangeCode is POST /auth/code {code}: the one-time code from the callback
+// redirect, traded once for a session token.
+func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
+	cors(w, r)
+	ipKey := auth.IPKey(peerIP(r))
+	if wait := s.d.Throttle.Wait(ipKey); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"success": false, "error": "Too many attempts; try again later"})
+		return
+	}
+	code, err := readCode(w, r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": err.Error()})
+		return
+	}
+	issued, ok := s.codes.take(code)
+	if !ok {
+		s.d.Throttle.Fail(ipKey)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
+		return
+	}
+	ctx := r.Context()
+	u, err := s.d.Users.Get(ctx, issued.userID)
+	if fail.Is(err, fail.KindNotFound) { // deleted since the callback: the code is void
+		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
+		return
+	}
+	if err == nil && !u.Enabled {
+		err = fail.New(fail.KindAuthFailed, "Account disabled")
+	}
+	var tok string
+	if err == nil {
+		tok, _, err = s.d.Tokens.Issue(ctx, u, issued.tokenName, false)
+	}
+	if err != nil {
+		status, msg := fail.HTTPStatus(err)
+		if status >= 500 {
+			s.d.Log.WithError(err).Error("sign in with home assistant: issuing the token failed")
+		}
+		writeJSON(w, status, map[string]any{"success": false, "error": msg})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "token": tok, "access_token": tok,
+		"token_type": "Bearer", "user": u})
+}
+
+// readCode reads {"code": "..."} (JSON) or code=... (form) from a bounded body.
+func readCode(w http.ResponseWriter, r *http.Request) (string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCodeBody)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return "", errors.New("Request body too large")
+	}
+	var code string
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "", errors.New("Invalid form")
+		}
+		code = form.Get("code")
+	} else {
+		var req codeRequest
+		if err := json.Unmarshal(body, &req); err != nil {
+			return "", errors.New("Invalid JSON")
+		}
+		code = req.Code
+	}
+	if code == "" || len(code) > maxStateLen {
+		return "", errors.New("code required")
+	}
+	return code, nil
+}
+
+func cors(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", "86400")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// peerIP is the TCP peer (never a forwarded-for header).
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
