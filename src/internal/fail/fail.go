@@ -24,6 +24,7 @@ const (
 	KindUnavailable                 // database or dependency cannot answer (MA 999, HTTP 503)
 	KindUnknownCommand              // MA 12
 	KindSetupRequired               // no users yet (MA 503, HTTP 503)
+	KindTooLarge                    // request body over its limit (MA 3, HTTP 413)
 )
 
 // Error is a domain error with a client-safe message.

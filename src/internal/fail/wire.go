@@ -35,7 +35,7 @@ const (
 func MACode(err error) (int, string) {
 	e := As(err)
 	switch e.Kind {
-	case KindInvalid, KindNotFound, KindConflict:
+	case KindInvalid, KindNotFound, KindConflict, KindTooLarge:
 		return MAInvalidData, e.Msg
 	case KindUnauthenticated:
 		return MAAuthenticationRequired, e.Msg
@@ -64,6 +64,8 @@ func HTTPStatus(err error) (int, string) {
 	switch e.Kind {
 	case KindInvalid, KindUnknownCommand:
 		return http.StatusBadRequest, e.Msg
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge, e.Msg
 	case KindNotFound:
 		return http.StatusNotFound, e.Msg
 	case KindConflict:
@@ -85,7 +87,7 @@ func HTTPStatus(err error) (int, string) {
 func SubsonicCode(err error) (int, string) {
 	e := As(err)
 	switch e.Kind {
-	case KindInvalid:
+	case KindInvalid, KindTooLarge:
 		return SubsonicMissingParam, e.Msg
 	case KindUnauthenticated, KindAuthFailed, KindInvalidToken, KindRateLimited:
 		return SubsonicWrongCredentials, "Wrong username or password"

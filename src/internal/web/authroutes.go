@@ -24,17 +24,23 @@ func loginFailed(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"success": false, "error": msg})
 }
 
+// readAuthBody reads a bounded JSON body for the login and setup routes,
+// answering their {"success": false} shape itself when it cannot.
+func readAuthBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := readJSON(w, r, maxAuthBody, v); err != nil {
+		status, msg := fail.HTTPStatus(err)
+		loginFailed(w, status, msg)
+		return false
+	}
+	return true
+}
+
 // login serves POST /auth/login (MA's nested credentials shape).
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	cors(w, r)
 	ctx := r.Context()
 	var req loginRequest
-	if err := readJSON(w, r, maxAuthBody, &req); err != nil {
-		status, msg := fail.HTTPStatus(err)
-		if err == errTooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		loginFailed(w, status, msg)
+	if !readAuthBody(w, r, &req) {
 		return
 	}
 	if done, err := s.SetupDone(ctx); err != nil {

@@ -255,4 +255,4 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	return nil
 }
 
-var errTooLarge = fail.Invalid("Request body too large")
+var errTooLarge = fail.New(fail.KindTooLarge, "Request body too large")

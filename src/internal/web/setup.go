@@ -35,12 +35,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var req setupRequest
-	if err := readJSON(w, r, maxAuthBody, &req); err != nil {
-		status, msg := fail.HTTPStatus(err)
-		if err == errTooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		loginFailed(w, status, msg)
+	if !readAuthBody(w, r, &req) {
 		return
 	}
 	if done, err := s.SetupDone(ctx); err != nil {
