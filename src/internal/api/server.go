@@ -26,6 +26,10 @@ type Options struct {
 	QueueSize    int           // outgoing messages buffered per connection
 	PartialBatch int           // items per partial result
 	MaxInFlight  int           // concurrent commands per connection
+	// MaxPerSecond closes a connection that sends more messages than this in one second.
+	MaxPerSecond int
+	// Now is the clock for rate limits (tests inject one).
+	Now func() time.Time
 }
 
 func (o *Options) defaults() {
@@ -40,6 +44,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = 32
+	}
+	if o.MaxPerSecond <= 0 {
+		o.MaxPerSecond = 200
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 }
 

@@ -24,6 +24,10 @@ type Session struct {
 	closeOnce sync.Once
 	handlers  sync.WaitGroup
 	inflight  chan struct{}
+
+	// rate window: messages received in the current second
+	windowStart time.Time
+	windowCount int
 }
 
 // ServeConn runs one session over c until the link ends: ServerInfo first, then
@@ -67,18 +71,38 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 		if err != nil {
 			break
 		}
-		sess.handle(ctx, msg)
-		select {
-		case <-sess.done:
-		default:
-			continue
+		if sess.flooding() {
+			sess.close(1008, "too many messages")
+			break
 		}
-		break
+		sess.handle(ctx, msg)
+		if sess.closed() {
+			break
+		}
 	}
 	sess.close(1000, "")
 	cancel()
 	sess.handlers.Wait()
 	<-writerDone
+}
+
+// flooding counts a message and reports whether the peer exceeds the rate limit.
+func (sess *Session) flooding() bool {
+	now := sess.srv.opts.Now()
+	if now.Sub(sess.windowStart) >= time.Second {
+		sess.windowStart, sess.windowCount = now, 0
+	}
+	sess.windowCount++
+	return sess.windowCount > sess.srv.opts.MaxPerSecond
+}
+
+func (sess *Session) closed() bool {
+	select {
+	case <-sess.done:
+		return true
+	default:
+		return false
+	}
 }
 
 func (sess *Session) principal() *auth.Principal {

@@ -153,3 +153,24 @@ func FuzzSession(f *testing.F) {
 		replies(t, 0, msg)
 	})
 }
+
+func TestFloodClosesSession(t *testing.T) {
+	srv := testServer()
+	srv.opts.MaxPerSecond = 10
+	fixed := time.Unix(1000, 0)
+	srv.opts.Now = func() time.Time { return fixed }
+	var msgs [][]byte
+	for i := 0; i < 50; i++ {
+		msgs = append(msgs, []byte(`{"message_id":"1","command":"echo"}`))
+	}
+	c := newMemConn(msgs...)
+	srv.ServeConn(context.Background(), c, ConnInfo{Channel: auth.ChannelDirect})
+	if n := c.sent(); n > 11 {
+		t.Fatalf("%d replies: the flood was not cut off", n)
+	}
+	select {
+	case <-c.closed:
+	default:
+		t.Fatal("connection not closed")
+	}
+}

@@ -51,11 +51,12 @@ type Server struct {
 	d         Deps
 	setupDone atomic.Bool
 	upgrader  websocket.Upgrader
+	sockets   *wsLimiter
 }
 
 // New builds the web layer.
 func New(d Deps) *Server {
-	s := &Server{d: d}
+	s := &Server{d: d, sockets: newWSLimiter(maxWebSockets, maxWebSocketsPerIP)}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   4096,
@@ -197,6 +198,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
+	ip := peerIP(r)
+	if !s.sockets.acquire(ip) {
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "Too many connections", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.sockets.release(ip)
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader already answered
