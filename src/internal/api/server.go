@@ -26,7 +26,9 @@ type Options struct {
 	QueueSize    int           // outgoing messages buffered per connection
 	PartialBatch int           // items per partial result
 	MaxInFlight  int           // concurrent commands per connection
-	// MaxPerSecond closes a connection that sends more messages than this in one second.
+	// MaxPerSecond closes an unauthenticated connection that sends more messages
+	// than this in one second. Authenticated peers are not limited: they are
+	// accountable and revocable, and a fast client must not be cut off.
 	MaxPerSecond int
 	// Now is the clock for rate limits (tests inject one).
 	Now func() time.Time
@@ -46,7 +48,7 @@ func (o *Options) defaults() {
 		o.MaxInFlight = 32
 	}
 	if o.MaxPerSecond <= 0 {
-		o.MaxPerSecond = 200
+		o.MaxPerSecond = 100
 	}
 	if o.Now == nil {
 		o.Now = time.Now

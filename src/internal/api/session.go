@@ -86,8 +86,12 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 	<-writerDone
 }
 
-// flooding counts a message and reports whether the peer exceeds the rate limit.
+// flooding counts a message of an unauthenticated peer and reports whether it
+// exceeds the rate limit.
 func (sess *Session) flooding() bool {
+	if sess.principal() != nil {
+		return false
+	}
 	now := sess.srv.opts.Now()
 	if now.Sub(sess.windowStart) >= time.Second {
 		sess.windowStart, sess.windowCount = now, 0
