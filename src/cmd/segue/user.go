@@ -21,6 +21,9 @@ const userUsage = `Usage: segue user <create|reset-password|list> [flags]
   list
 
 Common flags: --data-dir DIR (default ./data)
+
+Run these while the server is stopped (or restart it afterwards): a running
+server keeps checked tokens in memory and would not see a reset made here.
 `
 
 func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
