@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"segue/internal/remote/client"
 )
 
 const usage = `Usage: segue <command> [flags]
@@ -17,6 +19,7 @@ Commands:
   serve       run the server (default)
   user        manage accounts from the shell (create, reset-password, list)
   signaling   run a Music Assistant compatible signaling server for remote access
+  remote      reach a server by its remote ID: login, call a command, or open a local tunnel
 
 Run "segue <command> -h" for the flags of a command.
 `
@@ -39,6 +42,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return user(ctx, args, stdin, stdout, stderr)
 	case "signaling":
 		return signalingServer(ctx, args, stderr)
+	case "remote":
+		return client.CLI(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -22,6 +22,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/config"
+	"segue/internal/remote"
 	"segue/internal/secrets"
 	"segue/internal/store"
 	"segue/internal/web"
@@ -71,6 +72,9 @@ type App struct {
 	onboardDone   atomic.Bool
 	opts          Options
 	hass          *HassParts
+	remote        *remote.Controller
+	rnd           io.Reader
+	public        http.Handler
 }
 
 // New opens the database and key files and builds every part. It does not listen yet.
@@ -84,6 +88,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		rnd = rand.Reader
 	}
 	a.Random = secrets.NewRandom(rnd)
+	a.rnd = rnd
 
 	signingKey, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key"), 32, rnd)
 	if err != nil {
@@ -160,6 +165,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		Home:       w.Home,
 		Mounts:     w.Mounts,
 	})
+	a.public = a.Web.Handler(web.Public)
 	return a, nil
 }
 
@@ -187,6 +193,9 @@ func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo 
 	if a.Cfg.ExternalURL != "" {
 		e := a.Cfg.ExternalURL
 		si.ExternalURL = &e
+	}
+	if a.remote != nil {
+		si.HasRemoteAccess = a.remote.Info().Running
 	}
 	return si
 }
@@ -221,7 +230,7 @@ func (a *App) IngressAddr() string {
 }
 
 // PublicHandler is the public listener's handler (the remote-access HTTP proxy uses it in-process).
-func (a *App) PublicHandler() http.Handler { return a.Web.Handler(web.Public) }
+func (a *App) PublicHandler() http.Handler { return a.public }
 
 func newHTTPServer(h http.Handler, log *logrus.Logger) *http.Server {
 	return &http.Server{
@@ -250,7 +259,11 @@ func (a *App) Run(ctx context.Context) error {
 
 	errc := make(chan error, 2)
 	serve := func(ln net.Listener, l web.Listener) {
-		srv := newHTTPServer(a.Web.Handler(l), a.Log)
+		h := a.public
+		if l != web.Public {
+			h = a.Web.Handler(l)
+		}
+		srv := newHTTPServer(h, a.Log)
 		srv.BaseContext = func(net.Listener) context.Context { return web.ListenerContext(context.Background(), l) }
 		a.servers = append(a.servers, srv)
 		go func() {

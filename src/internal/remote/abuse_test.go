@@ -1,0 +1,267 @@
+package remote_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
+	"segue/internal/remote"
+	"segue/internal/remote/client"
+)
+
+func logged(h *harness, substr string) bool {
+	for _, e := range h.logHook.AllEntries() {
+		if strings.Contains(e.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+// A gateway with another certificate answers for our remote ID: the client refuses
+// before any API message (security checklist 62).
+func TestMITMOtherCertificateRefused(t *testing.T) {
+	h := newHarness(t) // the relay routes every client to this gateway, whatever the ID
+	victim := newIdentity(t)
+	cfg := h.clientConfig()
+	cfg.RemoteID = victim.RemoteID()
+	c, err := client.Dial(ctxT(t), cfg)
+	if err == nil {
+		c.Close()
+		t.Fatal("client accepted an impostor")
+	}
+	if !errors.Is(err, remote.ErrFingerprintMismatch) {
+		t.Fatalf("want fingerprint mismatch, got %v", err)
+	}
+	if n := h.serves.Load(); n != 0 {
+		t.Fatalf("%d API sessions reached the impostor", n)
+	}
+}
+
+// The signaling path swaps the fingerprint in the answer to the victim's while the DTLS
+// certificate stays the impostor's: the pin passes, the DTLS check must fail and the data
+// channel never opens (security checklist 64).
+func TestMITMSubstitutedFingerprintFailsDTLS(t *testing.T) {
+	h := newHarness(t)
+	victim := newIdentity(t)
+	fps, _ := victim.Certificate().GetFingerprints()
+	re := regexp.MustCompile(`a=fingerprint:sha-256 [0-9A-Fa-f:]+`)
+	h.relay.rewriteAnswer = func(sdp string) string { return re.ReplaceAllString(sdp, "a=fingerprint:sha-256 "+fps[0].Value) }
+	cfg := h.clientConfig()
+	cfg.RemoteID = victim.RemoteID()
+	cfg.Timeout = 8 * time.Second
+	c, err := client.Dial(ctxT(t), cfg)
+	if err == nil {
+		c.Close()
+		t.Fatal("client connected through a substituted fingerprint")
+	}
+	if errors.Is(err, remote.ErrFingerprintMismatch) {
+		t.Fatal("the pin should have passed; this test is about the DTLS check")
+	}
+	t.Logf("refused: %v", err)
+	if n := h.serves.Load(); n != 0 {
+		t.Fatalf("%d API sessions opened", n)
+	}
+}
+
+func TestReRegistersAfterSignalingDrop(t *testing.T) {
+	h := newHarness(t)
+	h.relay.KickGateway(1001)
+	waitFor(t, "re-registration", func() bool { return h.relay.Registers() >= 2 && h.gw.Connected() })
+	c := h.dial(t)
+	if _, err := c.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReplacedKeepsRetryingWithWarning(t *testing.T) {
+	h := newHarness(t)
+	h.relay.KickGateway(remote.CloseReplaced)
+	waitFor(t, "retry after 4000", func() bool { return h.relay.Registers() >= 2 })
+	var warned bool
+	for _, e := range h.logHook.AllEntries() {
+		if e.Level == logrus.WarnLevel && strings.Contains(e.Message, "another connection registered this remote ID") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Fatal("no warning for close code 4000")
+	}
+}
+
+func TestCandidatesWithoutPrefixAccepted(t *testing.T) {
+	h := newHarness(t)
+	h.relay.stripPrefix = true
+	c := h.dial(t)
+	if _, err := c.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if logged(h, "ignoring bad remote candidate") {
+		t.Fatal("a prefix-less candidate was rejected")
+	}
+}
+
+// A candidate that arrives before the offer is queued, not rejected.
+func TestCandidateBeforeOfferIsQueued(t *testing.T) {
+	h := newHarness(t)
+	h.relay.holdOffer = true
+	c := h.dial(t)
+	if _, err := c.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if logged(h, "ignoring bad remote candidate") {
+		t.Fatal("an early candidate was applied before the offer")
+	}
+}
+
+func TestClientConnectedFloodIsCapped(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	h := newHarness(t, func(c *remote.GatewayConfig) { c.Clock = clk })
+	flood := func(prefix string) {
+		for i := 0; i < 100; i++ {
+			h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientConnected, SessionID: fmt.Sprintf("%s%03d", prefix, i)})
+		}
+	}
+	flood("a")
+	waitFor(t, "16 sessions", func() bool { return h.gw.Sessions() == 16 })
+	time.Sleep(200 * time.Millisecond) // let the rest of the flood arrive
+	if n := h.gw.Sessions(); n != 16 {
+		t.Fatalf("%d concurrent sessions, cap is 16", n)
+	}
+	for i := 0; i < 100; i++ {
+		h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: fmt.Sprintf("a%03d", i)})
+	}
+	waitFor(t, "sessions closed", func() bool { return h.gw.Sessions() == 0 })
+	// Same minute: only 30-16 = 14 more may start.
+	flood("b")
+	waitFor(t, "14 sessions", func() bool { return h.gw.Sessions() == 14 })
+	time.Sleep(200 * time.Millisecond)
+	if n := h.gw.Sessions(); n != 14 {
+		t.Fatalf("%d sessions in the first minute beyond the 30/min budget", n)
+	}
+	for i := 0; i < 100; i++ {
+		h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: fmt.Sprintf("b%03d", i)})
+	}
+	waitFor(t, "sessions closed", func() bool { return h.gw.Sessions() == 0 })
+	// A minute later a real client gets in.
+	clk.Advance(61 * time.Second)
+	c := h.dial(t)
+	if _, err := c.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIdleUnauthenticatedChannelClosed(t *testing.T) {
+	h := newHarness(t, func(c *remote.GatewayConfig) { c.Limits.AuthTimeout = time.Second })
+	c := h.dial(t)
+	select {
+	case <-c.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("idle unauthenticated session stayed open")
+	}
+	waitFor(t, "session removed", func() bool { return h.gw.Sessions() == 0 })
+	if !logged(h, "did not authenticate in time") {
+		t.Fatal("closed for another reason")
+	}
+}
+
+func TestAuthenticatedChannelOutlivesDeadline(t *testing.T) {
+	h := newHarness(t, func(c *remote.GatewayConfig) { c.Limits.AuthTimeout = 2 * time.Second })
+	c := h.dial(t)
+	ctx := ctxT(t)
+	if err := c.Auth(ctx, "good-token"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2500 * time.Millisecond) // past the deadline
+	if logged(h, "did not authenticate in time") {
+		t.Fatal("an authenticated session hit the deadline")
+	}
+	if _, err := c.Call(ctx, "auth/me", nil); err != nil {
+		t.Fatalf("authenticated session closed: %v", err)
+	}
+}
+
+func TestOversizedMessageEndsSession(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.clientConfig()
+	// The client pretends we advertised 1 MiB so pion lets it send more than 256 KiB.
+	cfg.AnswerHook = func(sdp string) string {
+		return strings.ReplaceAll(sdp, "a=max-message-size:262144", "a=max-message-size:1048576")
+	}
+	c, err := client.Dial(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(ctxT(t), "good-token"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendUnchunked([]byte(`{"message_id":"x","command":"test/echo","args":{"v":"` + strings.Repeat("o", 300<<10) + `"}}`)); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("oversized message did not end the session")
+	}
+	waitFor(t, "log", func() bool { return logged(h, "message too large") })
+	waitFor(t, "session removed", func() bool { return h.gw.Sessions() == 0 })
+	// The process and gateway are fine.
+	c2 := h.dial(t)
+	if _, err := c2.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestChunkBombEndsSession(t *testing.T) {
+	h := newHarness(t)
+	c := h.dial(t)
+	if err := c.Auth(ctxT(t), "good-token"); err != nil {
+		t.Fatal(err)
+	}
+	// 2 MiB announced as one chunked message: over the 1 MiB reassembly bound.
+	frames := remote.ChunkFrames(1, []byte(strings.Repeat("b", 2<<20)))
+	for _, f := range frames {
+		if err := c.SendUnchunked(f); err != nil {
+			break
+		}
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("chunk bomb did not end the session")
+	}
+	waitFor(t, "log", func() bool { return logged(h, "protocol violation") })
+}
+
+func TestPreAuthFloodEndsSession(t *testing.T) {
+	h := newHarness(t)
+	c := h.dial(t)
+	for i := 0; i < 10000; i++ {
+		if err := c.SendUnchunked([]byte(fmt.Sprintf(`{"message_id":"%d","command":"auth/me"}`, i))); err != nil {
+			break
+		}
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("flood did not end the session")
+	}
+	waitFor(t, "log", func() bool { return logged(h, "protocol violation") })
+	waitFor(t, "session removed", func() bool { return h.gw.Sessions() == 0 })
+	c2 := h.dial(t)
+	if _, err := c2.Login(ctxT(t), "alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var _ = sha256.Sum256
+var _ = context.Background

@@ -1,0 +1,38 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"reflect"
+	"testing"
+	"time"
+
+	"segue/internal/remote"
+)
+
+func TestSplitArgsFlagsAnywhere(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	o := &cliOpts{}
+	o.register(fs)
+	flags, pos := splitArgs(fs, []string{"auth/user", `{"user_id":"a"}`, "--token", "T", "-v", "--timeout=5s", "-1"})
+	if !reflect.DeepEqual(pos, []string{"auth/user", `{"user_id":"a"}`, "-1"}) {
+		t.Fatalf("positional %q", pos)
+	}
+	if err := fs.Parse(flags); err != nil || o.token != "T" || !o.verbose || o.timeout != 5*time.Second {
+		t.Fatalf("flags %q → %+v %v", flags, o, err)
+	}
+}
+
+func TestDialRetryStopsOnPermanentErrors(t *testing.T) {
+	start := time.Now()
+	_, err := DialRetry(context.Background(), Config{RemoteID: "nope"}, Retry{Initial: time.Hour})
+	if !errors.Is(err, remote.ErrBadRemoteID) || time.Since(start) > 30*time.Second {
+		t.Fatalf("bad id was retried: %v", err)
+	}
+	for i := 0; i < 100; i++ {
+		if d := jittered(time.Second); d < 500*time.Millisecond || d > time.Second {
+			t.Fatalf("jitter %v outside 50–100 %%", d)
+		}
+	}
+}

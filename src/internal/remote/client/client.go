@@ -1,0 +1,313 @@
+// Package client pairs with a Segue (or Music Assistant) server by remote ID over WebRTC,
+// verifies that the server's DTLS certificate is the one the ID pins, and speaks the
+// command API over the "ma-api" data channel.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/pion/webrtc/v4"
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/remote"
+)
+
+// Config says where and whom to reach.
+type Config struct {
+	SignalingURL string
+	RemoteID     string // any spelling ParseRemoteID accepts
+	// API is the pion API (tests pass one with loopback candidates); default NewRTCAPI.
+	API *webrtc.API
+	// FallbackICE is used when the signaling server sends no ICE servers.
+	FallbackICE []remote.ICEServer
+	Dialer      *websocket.Dialer
+	Log         logrus.FieldLogger
+	// Timeout bounds pairing (signaling, ICE, DTLS, first frame); default 30 s.
+	Timeout time.Duration
+	// MaxMessage bounds one reassembled message from the server; default 64 MiB.
+	MaxMessage int
+	// NoProxyChannel skips opening the http_proxy channel.
+	NoProxyChannel bool
+	// AnswerHook, for tests only, sees (and may alter) the answer SDP after the pin
+	// check passed, e.g. to advertise a larger max-message-size in abuse tests.
+	AnswerHook func(sdp string) string
+}
+
+// errPeerFailed: ICE or DTLS failed (a DTLS certificate that does not match the
+// fingerprint ends here too).
+var errPeerFailed = errors.New("remote: peer connection failed (ICE or DTLS)")
+
+// ErrServerNotFound is the signaling server's answer for an unknown remote ID.
+var ErrServerNotFound = errors.New("remote: server not found (is it running with remote access on?)")
+
+// Dial pairs with the server and returns once the API channel is open and ServerInfo
+// arrived. A certificate that does not match the remote ID aborts before the channel can
+// open (remote.ErrFingerprintMismatch), so no API message is ever exchanged with an
+// impostor.
+func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	id, err := remote.ParseRemoteID(cfg.RemoteID)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SignalingURL == "" {
+		cfg.SignalingURL = remote.DefaultSignalingURL
+	}
+	if cfg.API == nil {
+		cfg.API = remote.NewRTCAPI(remote.RTCOptions{})
+	}
+	if cfg.Dialer == nil {
+		cfg.Dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
+	}
+	if cfg.Log == nil {
+		cfg.Log = logrus.StandardLogger()
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.MaxMessage == 0 {
+		cfg.MaxMessage = 64 << 20
+	}
+	if len(cfg.FallbackICE) == 0 {
+		cfg.FallbackICE = remote.DefaultICEServers()
+	}
+	pctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+
+	sig, err := dialSignaling(pctx, cfg.Dialer, cfg.SignalingURL)
+	if err != nil {
+		return nil, fmt.Errorf("remote: signaling: %w", err)
+	}
+	c := &Conn{cfg: cfg, remoteID: id, sig: sig, pending: map[string]*pendingCall{},
+		events: make(chan Event, 256), first: make(chan []byte, 1), closed: make(chan struct{}), log: cfg.Log}
+	if err := c.pair(pctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	go c.signalLoopLater()
+	return c, nil
+}
+
+func (c *Conn) pair(ctx context.Context) error {
+	if err := c.sig.send(remote.SignalMessage{Type: remote.SigConnectRequest, RemoteID: c.remoteID}); err != nil {
+		return err
+	}
+	var connected remote.SignalMessage
+	for connected.Type == "" {
+		select {
+		case m := <-c.sig.in:
+			switch m.Type {
+			case remote.SigConnected:
+				connected = m
+			case remote.SigError:
+				if strings.HasPrefix(m.Error, "Server not found") {
+					return ErrServerNotFound
+				}
+				return fmt.Errorf("remote: signaling error: %s", trunc(m.Error))
+			}
+		case <-c.sig.done:
+			return errors.New("remote: signaling connection closed")
+		case <-ctx.Done():
+			return fmt.Errorf("remote: waiting for the server: %w", ctx.Err())
+		}
+	}
+	c.sessionID = connected.SessionID
+	ice := connected.ICEServers
+	if len(ice) == 0 {
+		ice = c.cfg.FallbackICE
+	}
+	pcICE := make([]webrtc.ICEServer, 0, len(ice))
+	for _, s := range ice {
+		pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	}
+	pc, err := c.cfg.API.NewPeerConnection(webrtc.Configuration{ICEServers: pcICE})
+	if err != nil {
+		return err
+	}
+	c.pc = pc
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+			go c.Close()
+		}
+	})
+	ordered := true
+	apiDC, err := pc.CreateDataChannel(remote.LabelAPI, &webrtc.DataChannelInit{Ordered: &ordered})
+	if err != nil {
+		return err
+	}
+	apiOpen := make(chan *channel, 1)
+	apiDC.OnOpen(func() { openChannel(apiDC, apiOpen) })
+	var proxyOpen chan *channel
+	if !c.cfg.NoProxyChannel {
+		proxyDC, err := pc.CreateDataChannel(remote.LabelHTTPProxy, &webrtc.DataChannelInit{Ordered: &ordered})
+		if err != nil {
+			return err
+		}
+		proxyOpen = make(chan *channel, 1)
+		proxyDC.OnOpen(func() { openChannel(proxyDC, proxyOpen) })
+	}
+
+	// Trickle: local candidates go out as soon as the offer is sent; remote ones wait
+	// for the answer.
+	var cmu sync.Mutex
+	offerSent := false
+	var localQ []remote.ICECandidate
+	sendCand := func(cand remote.ICECandidate) {
+		raw, _ := json.Marshal(cand)
+		_ = c.sig.send(remote.SignalMessage{Type: remote.SigICECandidate, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw})
+	}
+	pc.OnICECandidate(func(ic *webrtc.ICECandidate) {
+		if ic == nil {
+			return
+		}
+		j := ic.ToJSON()
+		cand := remote.ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex}
+		cmu.Lock()
+		if !offerSent {
+			localQ = append(localQ, cand)
+			cmu.Unlock()
+			return
+		}
+		cmu.Unlock()
+		go sendCand(cand)
+	})
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		return err
+	}
+	if err := pc.SetLocalDescription(offer); err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(remote.SessionDescription{Type: "offer", SDP: offer.SDP})
+	if err := c.sig.send(remote.SignalMessage{Type: remote.SigOffer, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw}); err != nil {
+		return err
+	}
+	cmu.Lock()
+	offerSent = true
+	q := localQ
+	localQ = nil
+	cmu.Unlock()
+	for _, cand := range q {
+		sendCand(cand)
+	}
+
+	var remoteQ []webrtc.ICECandidateInit
+	answered := false
+	for {
+		select {
+		case m := <-c.sig.in:
+			switch m.Type {
+			case remote.SigAnswer:
+				if answered {
+					continue
+				}
+				var d remote.SessionDescription
+				if err := json.Unmarshal(m.Data, &d); err != nil {
+					return fmt.Errorf("remote: bad answer: %w", err)
+				}
+				// The pin: nothing is applied unless the certificate is the one the
+				// remote ID names.
+				sdp, err := remote.PinAnswer(d.SDP, c.remoteID)
+				if err != nil {
+					return err
+				}
+				if c.cfg.AnswerHook != nil {
+					sdp = c.cfg.AnswerHook(sdp)
+				}
+				if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
+					return fmt.Errorf("remote: bad answer: %w", err)
+				}
+				answered = true
+				for _, ci := range remoteQ {
+					_ = pc.AddICECandidate(ci)
+				}
+				remoteQ = nil
+			case remote.SigICECandidate:
+				var cand remote.ICECandidate
+				if json.Unmarshal(m.Data, &cand) != nil || cand.Candidate == "" {
+					continue
+				}
+				if !strings.HasPrefix(cand.Candidate, "candidate:") {
+					cand.Candidate = "candidate:" + cand.Candidate
+				}
+				ci := webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex}
+				if !answered {
+					if len(remoteQ) < 64 {
+						remoteQ = append(remoteQ, ci)
+					}
+					continue
+				}
+				_ = pc.AddICECandidate(ci)
+			case remote.SigPeerDisconnected:
+				return errors.New("remote: the server went away")
+			case remote.SigError:
+				return fmt.Errorf("remote: signaling error: %s", trunc(m.Error))
+			}
+		case ch := <-apiOpen:
+			c.api = ch
+			go c.readAPI()
+			if proxyOpen != nil {
+				c.proxyCh = proxyOpen
+			}
+			// The first frame on the API channel is ServerInfo.
+			select {
+			case info := <-c.first:
+				c.serverInfo = info
+				return nil
+			case <-c.closed:
+				return errors.New("remote: connection closed before ServerInfo")
+			case <-ctx.Done():
+				return fmt.Errorf("remote: waiting for ServerInfo: %w", ctx.Err())
+			}
+		case <-c.closed:
+			return errPeerFailed
+		case <-c.sig.done:
+			select {
+			case <-c.closed:
+				return errPeerFailed
+			default:
+			}
+			return errors.New("remote: signaling connection closed during pairing")
+		case <-ctx.Done():
+			return fmt.Errorf("remote: pairing: %w", ctx.Err())
+		}
+	}
+}
+
+// signalLoopLater keeps applying trickled candidates after pairing returned.
+func (c *Conn) signalLoopLater() {
+	for {
+		select {
+		case m := <-c.sig.in:
+			if m.Type == remote.SigICECandidate && c.pc != nil {
+				var cand remote.ICECandidate
+				if json.Unmarshal(m.Data, &cand) == nil && cand.Candidate != "" {
+					if !strings.HasPrefix(cand.Candidate, "candidate:") {
+						cand.Candidate = "candidate:" + cand.Candidate
+					}
+					_ = c.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex})
+				}
+			}
+			// peer-disconnected after pairing only means the server's signaling socket
+			// went away; the peer connection's own state decides whether we are done.
+		case <-c.sig.done:
+			return
+		case <-c.closed:
+			return
+		}
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package client
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math/big"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/remote"
+)
+
+// Retry is the client's reconnect schedule (the MA frontend's): 1 s growing ×1.5 up to
+// 30 s, each wait drawn from 50–100 % of the step so many clients do not retry in step.
+type Retry struct {
+	Attempts int // 0 means until ctx ends
+	Initial  time.Duration
+	Max      time.Duration
+}
+
+// DefaultRetry is the frontend's schedule.
+func DefaultRetry() Retry { return Retry{Attempts: 0, Initial: time.Second, Max: 30 * time.Second} }
+
+// permanent errors are not retried: a wrong ID or an impostor will not get better.
+func permanent(err error) bool {
+	return errors.Is(err, remote.ErrFingerprintMismatch) || errors.Is(err, remote.ErrBadRemoteID)
+}
+
+// DialRetry dials until it succeeds, the error is permanent, attempts run out or ctx ends.
+func DialRetry(ctx context.Context, cfg Config, r Retry) (*Conn, error) {
+	if r.Initial <= 0 {
+		r.Initial = time.Second
+	}
+	if r.Max <= 0 {
+		r.Max = 30 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = logrus.StandardLogger()
+	}
+	step := r.Initial
+	for attempt := 1; ; attempt++ {
+		c, err := Dial(ctx, cfg)
+		if err == nil {
+			return c, nil
+		}
+		if permanent(err) || (r.Attempts > 0 && attempt >= r.Attempts) || ctx.Err() != nil {
+			return nil, err
+		}
+		cfg.Log.WithError(err).WithField("attempt", attempt).Info("remote: pairing failed; retrying")
+		t := time.NewTimer(jittered(step))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		step = min(step*3/2, r.Max)
+	}
+}
+
+func jittered(d time.Duration) time.Duration {
+	half := int64(d / 2)
+	if half <= 0 {
+		return d
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(half+1))
+	if err != nil {
+		return d
+	}
+	return time.Duration(half + n.Int64())
+}

@@ -1,0 +1,82 @@
+package remote
+
+import (
+	"context"
+	"time"
+
+	"segue/internal/api"
+	"segue/internal/auth"
+	"segue/internal/fail"
+)
+
+// ConfigureArgs are remote_access/configure's arguments: MA's {enabled} or Segue's {mode}.
+type ConfigureArgs struct {
+	Enabled *bool   `json:"enabled,omitempty"`
+	Mode    *string `json:"mode,omitempty"`
+}
+
+// RegisterCommands adds remote_access/info and remote_access/configure (admin only, as MA).
+func (c *Controller) RegisterCommands(reg *api.Registry) {
+	reg.Register(
+		api.Command{
+			Name: "remote_access/info", Scope: auth.ScopeSystemManage,
+			Description: "Remote access state: enabled, running, connected, remote_id, using_ha_cloud, signaling_url.",
+			Handler: func(ctx context.Context, call *api.Call) (any, error) {
+				return c.Info(), nil
+			},
+		},
+		api.Command{
+			Name: "remote_access/configure", Scope: auth.ScopeSystemManage,
+			Description: "Turn remote access on, off or auto ({mode}), or MA's {enabled: bool}.",
+			Args:        ConfigureArgs{},
+			Handler: func(ctx context.Context, call *api.Call) (any, error) {
+				args, err := api.DecodeArgs[ConfigureArgs](call)
+				if err != nil {
+					return nil, err
+				}
+				var m Mode
+				switch {
+				case args.Mode != nil && args.Enabled != nil:
+					return nil, fail.Invalid("Give either mode or enabled, not both")
+				case args.Mode != nil:
+					if m, err = ParseMode(*args.Mode); err != nil || *args.Mode == "" {
+						return nil, fail.Invalid("mode must be off, on or auto")
+					}
+				case args.Enabled != nil:
+					m = ModeOff
+					if *args.Enabled {
+						m = ModeOn
+					}
+				default:
+					return nil, fail.Invalid("mode or enabled is required")
+				}
+				if err := c.SetMode(ctx, m); err != nil {
+					return nil, fail.Unavailable(err)
+				}
+				return c.waitApplied(ctx, m), nil
+			},
+		},
+	)
+}
+
+// waitApplied gives the controller loop a moment to act on the new mode so the reply
+// shows the resulting state; it never waits on the signaling server.
+func (c *Controller) waitApplied(ctx context.Context, m Mode) Info {
+	for i := 0; i < 50; i++ {
+		in := c.Info()
+		c.mu.Lock()
+		want := c.wantRunningLocked()
+		c.mu.Unlock()
+		if in.Mode == m && in.Running == want {
+			return in
+		}
+		t := time.NewTimer(10 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return in
+		case <-t.C:
+		}
+	}
+	return c.Info()
+}

@@ -1,0 +1,116 @@
+package remote_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPairLoginCallChunksProxy(t *testing.T) {
+	h := newHarness(t)
+	c := h.dial(t)
+	ctx := ctxT(t)
+
+	var info map[string]any
+	if err := json.Unmarshal(c.ServerInfo(), &info); err != nil || info["server_id"] != "test" {
+		t.Fatalf("first frame is not ServerInfo: %s", c.ServerInfo())
+	}
+	// Before auth a privileged command is refused (same rules as /ws).
+	if _, err := c.Call(ctx, "auth/me", nil); err == nil {
+		t.Fatal("auth/me before auth succeeded")
+	}
+	token, err := c.Login(ctx, "alice", "secret")
+	if err != nil || token != "good-token" {
+		t.Fatalf("login: %q %v", token, err)
+	}
+	if err := c.Auth(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	me, err := c.Call(ctx, "auth/me", nil)
+	if err != nil || !strings.Contains(string(me), `"username":"alice"`) {
+		t.Fatalf("auth/me: %s %v", me, err)
+	}
+	ch, err := c.Call(ctx, "whoami/channel", nil)
+	if err != nil || string(ch) != `{"channel":"webrtc","info_channel":"webrtc","ingress":false}` {
+		t.Fatalf("channel: %s %v", ch, err)
+	}
+	// >64 KiB result arrives as __chunk__ frames and is reassembled.
+	big, err := c.Call(ctx, "test/big", map[string]int{"size": 300 * 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := json.Unmarshal(big, &s); err != nil || len(s) != 300*1024 {
+		t.Fatalf("big result: %d bytes, %v", len(s), err)
+	}
+	// A >64 KiB command from the client is chunked too and reassembled by the gateway.
+	arg := strings.Repeat("y", 100*1024)
+	echo, err := c.Call(ctx, "test/echo", map[string]string{"v": arg})
+	if err != nil || !strings.Contains(string(echo), arg) {
+		t.Fatalf("echo of chunked command failed: %v", err)
+	}
+	// Events reach the remote client.
+	if _, err := c.Call(ctx, "test/emit", nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-c.Events():
+		if ev.Event != "test_event" || ev.ObjectID != "obj1" {
+			t.Fatalf("event %+v", ev)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no event")
+	}
+	// >1 MiB through the http_proxy channel (binary frames).
+	resp, err := c.HTTPGet(ctx, "GET", "/imageproxy/big", map[string]string{"accept": "image/*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != 200 || !bytes.Equal(resp.Body, bigBody(1536*1024)) {
+		t.Fatalf("proxy: status %d, %d bytes", resp.Status, len(resp.Body))
+	}
+	if _, leaked := resp.Headers["Set-Cookie"]; leaked {
+		t.Fatal("Set-Cookie passed through the proxy")
+	}
+	// The same through the API channel in the old hex form.
+	hexResp, err := c.HTTPGetHex(ctx, "/imageproxy/big", nil)
+	if err != nil || hexResp.Status != 200 || !bytes.Equal(hexResp.Body, resp.Body) {
+		t.Fatalf("hex proxy: %v", err)
+	}
+	// Register carried our ID and no credentials.
+	for _, m := range h.relay.Seen() {
+		if m.Type == "register-server" && m.RemoteID != h.id.RemoteID() {
+			t.Fatalf("registered %q, want %q", m.RemoteID, h.id.RemoteID())
+		}
+	}
+}
+
+// Closing the http_proxy channel (a client gave up on a request) leaves the API session up.
+func TestProxyChannelCloseKeepsSession(t *testing.T) {
+	h := newHarness(t)
+	c := h.dial(t)
+	ctx := ctxT(t)
+	if err := c.Auth(ctx, "good-token"); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := c.HTTPGet(short, "GET", "/slow", nil); err == nil {
+		t.Fatal("slow request returned")
+	}
+	time.Sleep(200 * time.Millisecond) // let the close reach the gateway
+	if _, err := c.Call(ctx, "auth/me", nil); err != nil {
+		t.Fatalf("API session died with the proxy channel: %v", err)
+	}
+	if h.gw.Sessions() != 1 {
+		t.Fatalf("%d sessions", h.gw.Sessions())
+	}
+	// The client opens a fresh proxy channel for the next request.
+	r, err := c.HTTPGet(ctx, "GET", "/headers", nil)
+	if err != nil || r.Status != 200 {
+		t.Fatalf("proxy after a reopened channel: %v", err)
+	}
+}

@@ -1,0 +1,201 @@
+package remote_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gorilla/websocket"
+
+	"segue/internal/remote"
+)
+
+// relay is a minimal in-test signaling server (the real one lives in internal/signaling
+// and is used by the end-to-end test). It lets gateway tests observe and inject messages.
+type relay struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	gateway   *relayConn
+	clients   map[string]*relayConn // by session id
+	registers int
+	seen      []remote.SignalMessage // everything the gateway sent
+	upgrader  websocket.Upgrader
+
+	// rewriteAnswer, when set, alters answer SDPs on their way to the client (MITM tests).
+	rewriteAnswer func(sdp string) string
+	// stripPrefix removes "candidate:" from client candidates (libdatachannel style).
+	stripPrefix bool
+	// holdOffer delivers a client's first candidate before its offer.
+	holdOffer bool
+}
+
+type relayConn struct {
+	ws  *websocket.Conn
+	wmu sync.Mutex
+}
+
+func (c *relayConn) send(m remote.SignalMessage) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.WriteJSON(m)
+}
+
+func newRelay(t testing.TB) *relay {
+	r := &relay{t: t, clients: map[string]*relayConn{}}
+	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
+	t.Cleanup(r.close)
+	return r
+}
+
+func (r *relay) URL() string { return "ws" + strings.TrimPrefix(r.srv.URL, "http") + "/ws" }
+
+func (r *relay) close() {
+	r.srv.CloseClientConnections()
+	r.srv.Close()
+}
+
+func (r *relay) Registers() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.registers
+}
+
+func (r *relay) Seen() []remote.SignalMessage {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]remote.SignalMessage(nil), r.seen...)
+}
+
+// ToGateway injects a message as if a client had sent it.
+func (r *relay) ToGateway(m remote.SignalMessage) {
+	r.mu.Lock()
+	g := r.gateway
+	r.mu.Unlock()
+	if g != nil {
+		g.send(m)
+	}
+}
+
+// KickGateway closes the gateway's socket with a close code.
+func (r *relay) KickGateway(code int) {
+	r.mu.Lock()
+	g := r.gateway
+	r.gateway = nil
+	r.mu.Unlock()
+	if g != nil {
+		g.wmu.Lock()
+		_ = g.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, "Replaced by new connection"))
+		g.wmu.Unlock()
+		_ = g.ws.Close()
+	}
+}
+
+func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
+	ws, err := r.upgrader.Upgrade(w, req, nil)
+	if err != nil {
+		return
+	}
+	c := &relayConn{ws: ws}
+	defer ws.Close()
+	var mySession string
+	var heldOffer *remote.SignalMessage
+	for {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			if mySession != "" {
+				r.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: mySession})
+			}
+			return
+		}
+		var m remote.SignalMessage
+		if json.Unmarshal(data, &m) != nil {
+			continue
+		}
+		switch m.Type {
+		case remote.SigRegisterServer:
+			r.mu.Lock()
+			r.gateway = c
+			r.registers++
+			r.seen = append(r.seen, m)
+			r.mu.Unlock()
+			c.send(remote.SignalMessage{Type: remote.SigRegistered, RemoteID: m.RemoteID})
+		case remote.SigConnectRequest:
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			mySession = hex.EncodeToString(b)
+			r.mu.Lock()
+			r.clients[mySession] = c
+			r.mu.Unlock()
+			r.ToGateway(remote.SignalMessage{Type: remote.SigClientConnected, SessionID: mySession})
+		case remote.SigOffer, remote.SigICECandidate:
+			if r.isGateway(c) {
+				r.record(m)
+				r.toClient(m)
+			} else {
+				m.SessionID = mySession
+				if m.Type == remote.SigOffer && r.holdOffer {
+					held := m
+					heldOffer = &held
+					continue
+				}
+				if m.Type == remote.SigICECandidate && heldOffer != nil {
+					r.ToGateway(m)
+					r.ToGateway(*heldOffer)
+					heldOffer = nil
+					continue
+				}
+				if m.Type == remote.SigICECandidate && r.stripPrefix {
+					var c remote.ICECandidate
+					if json.Unmarshal(m.Data, &c) == nil {
+						c.Candidate = strings.TrimPrefix(c.Candidate, "candidate:")
+						m.Data, _ = json.Marshal(c)
+					}
+				}
+				r.ToGateway(m)
+			}
+		case remote.SigSessionReady:
+			r.record(m)
+			r.toClient(remote.SignalMessage{Type: remote.SigConnected, SessionID: m.SessionID, ICEServers: m.ICEServers})
+		case remote.SigAnswer:
+			r.record(m)
+			if r.rewriteAnswer != nil {
+				var d remote.SessionDescription
+				if json.Unmarshal(m.Data, &d) == nil {
+					d.SDP = r.rewriteAnswer(d.SDP)
+					m.Data, _ = json.Marshal(d)
+				}
+			}
+			r.toClient(m)
+		default:
+			r.record(m)
+		}
+	}
+}
+
+func (r *relay) isGateway(c *relayConn) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gateway == c
+}
+
+func (r *relay) record(m remote.SignalMessage) {
+	r.mu.Lock()
+	r.seen = append(r.seen, m)
+	r.mu.Unlock()
+}
+
+func (r *relay) toClient(m remote.SignalMessage) {
+	r.mu.Lock()
+	c := r.clients[m.SessionID]
+	r.mu.Unlock()
+	if c != nil {
+		c.send(m)
+	}
+}

@@ -1,0 +1,98 @@
+package remote
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"strings"
+)
+
+// RemoteIDLen is the length of a remote ID: 16 bytes in unpadded base32.
+const RemoteIDLen = 26
+
+// maxRemoteIDInput bounds what ParseRemoteID looks at: pasted text with dashes, spaces
+// or a URL prefix is fine, a megabyte is not.
+const maxRemoteIDInput = 256
+
+var remoteIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// ErrBadRemoteID is returned for input that is not a remote ID.
+var ErrBadRemoteID = errors.New("remote: not a valid remote ID (26 letters and digits)")
+
+// RemoteIDFromDER derives the remote ID exactly as Music Assistant does: SHA-256 of the DER
+// certificate (its DTLS fingerprint), first 16 bytes, base32 without padding, and every
+// '2' replaced by '9' (so it cannot be misread as 'Z'). The ID is therefore a pin of the
+// server's DTLS certificate.
+func RemoteIDFromDER(der []byte) string {
+	sum := sha256.Sum256(der)
+	return remoteIDFromPrefix(sum[:16])
+}
+
+func remoteIDFromPrefix(prefix []byte) string {
+	return strings.ReplaceAll(remoteIDEncoding.EncodeToString(prefix), "2", "9")
+}
+
+// RemoteIDBytes returns the 16 fingerprint bytes a canonical remote ID stands for.
+func RemoteIDBytes(id string) ([]byte, error) {
+	if len(id) != RemoteIDLen {
+		return nil, ErrBadRemoteID
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '3' && c <= '7' || c == '9') {
+			return nil, ErrBadRemoteID
+		}
+	}
+	raw, err := remoteIDEncoding.DecodeString(strings.ReplaceAll(id, "9", "2"))
+	if err != nil || len(raw) != 16 {
+		return nil, ErrBadRemoteID
+	}
+	// 26 characters carry 130 bits; only the encoding of 16 bytes (last 2 bits zero) is
+	// canonical, so two spellings never name the same server.
+	if remoteIDFromPrefix(raw) != id {
+		return nil, ErrBadRemoteID
+	}
+	return raw, nil
+}
+
+// ParseRemoteID normalises user input (any case, dashes, spaces, the grouped display form)
+// to the canonical 26-character ID, or fails.
+func ParseRemoteID(input string) (string, error) {
+	if len(input) > maxRemoteIDInput {
+		return "", ErrBadRemoteID
+	}
+	var b strings.Builder
+	for i := 0; i < len(input); i++ {
+		c := input[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b.WriteByte(c - 'a' + 'A')
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '_' || c == '.':
+			// separators people type or paste
+		default:
+			return "", ErrBadRemoteID
+		}
+		if b.Len() > RemoteIDLen {
+			return "", ErrBadRemoteID
+		}
+	}
+	id := b.String()
+	if _, err := RemoteIDBytes(id); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// FormatRemoteID groups an ID in blocks of five for reading aloud: VVPN3-TLP34-YMGIZ-DINCE-KQKSI-R.
+func FormatRemoteID(id string) string {
+	var b strings.Builder
+	for i := 0; i < len(id); i++ {
+		if i > 0 && i%5 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(id[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,312 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/sirupsen/logrus"
+)
+
+const (
+	sessionInbox      = 64 // signaling messages waiting for one session's worker
+	maxRemoteCands    = 64 // candidates queued before the offer is applied
+	maxLocalCands     = 64
+	maxChannels       = 8 // data channels one peer may open
+	iceFetchTimeout   = 5 * time.Second
+	defaultSetupLimit = 30 * time.Second
+)
+
+// session is one remote client: a peer connection and its data channels. Signaling
+// messages are handled by one worker goroutine per session, so a slow SDP operation
+// never stalls the signaling reader and pion callbacks only hand work over.
+type session struct {
+	g      *Gateway
+	id     string
+	log    logrus.FieldLogger
+	ctx    context.Context
+	cancel context.CancelFunc
+	inbox  chan SignalMessage
+
+	mu          sync.Mutex
+	answerSent  bool
+	localCands  []ICECandidate
+	apiTaken    bool
+	channels    int
+	opened      bool
+	authed      bool
+	timers      []*time.Timer
+	links       []*link
+	pc          *webrtc.PeerConnection
+	remoteSet   bool
+	remoteQueue []webrtc.ICECandidateInit
+	p2p         bool // ICE+DTLS connected: signaling no longer matters
+	work        sync.WaitGroup
+}
+
+// spawn runs f on its own goroutine unless the session already ended; teardown waits
+// for all of them, so a stopped gateway leaves nothing running.
+func (s *session) spawn(f func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return false
+	}
+	s.work.Add(1)
+	go func() {
+		defer s.work.Done()
+		f()
+	}()
+	return true
+}
+
+// clientGone handles client-disconnected. A session still pairing is dropped; an
+// established one lives on, because the signaling socket going away (a signaling restart,
+// a browser closing it after pairing) says nothing about the peer — ICE consent checks
+// end the session if the peer is really gone.
+func (s *session) clientGone() {
+	s.mu.Lock()
+	p2p := s.p2p
+	s.mu.Unlock()
+	if !p2p {
+		s.cancel()
+	}
+}
+
+// deliver hands a signaling message to the worker; a peer that floods its own session
+// loses it.
+func (s *session) deliver(m SignalMessage) {
+	select {
+	case s.inbox <- m:
+	default:
+		s.log.Warn("remote: too many signaling messages for one session; closing it")
+		s.cancel()
+	}
+}
+
+// run is the session worker.
+func (s *session) run() {
+	defer s.teardown()
+	ice := s.g.sessionICEServers(s.ctx)
+	pc, err := s.g.api.NewPeerConnection(webrtc.Configuration{
+		ICEServers:   toPion(ice),
+		Certificates: []webrtc.Certificate{s.g.cfg.Identity.Certificate()},
+	})
+	if err != nil {
+		s.log.WithError(err).Warn("remote: cannot create peer connection")
+		return
+	}
+	s.mu.Lock()
+	s.pc = pc
+	s.mu.Unlock()
+	pc.OnICECandidate(s.onLocalCandidate)
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		switch st {
+		case webrtc.PeerConnectionStateConnected:
+			s.mu.Lock()
+			s.p2p = true
+			s.mu.Unlock()
+		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
+			s.cancel()
+		}
+	})
+	pc.OnDataChannel(s.onDataChannel)
+	s.g.signal(SignalMessage{Type: SigSessionReady, SessionID: s.id, ICEServers: ice})
+
+	// A half-open session (no channel ever opens) is closed after the setup limit.
+	s.after(s.g.cfg.Limits.SetupTimeout, func() {
+		s.mu.Lock()
+		opened := s.opened
+		s.mu.Unlock()
+		if !opened {
+			s.log.Debug("remote: session never opened a data channel; closing")
+			s.cancel()
+		}
+	})
+
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case m := <-s.inbox:
+			switch m.Type {
+			case SigOffer:
+				if err := s.handleOffer(pc, m.Data); err != nil {
+					s.log.WithError(err).Info("remote: bad offer; closing session")
+					return
+				}
+			case SigICECandidate:
+				s.handleRemoteCandidate(pc, m.Data)
+			}
+		}
+	}
+}
+
+func (s *session) handleOffer(pc *webrtc.PeerConnection, data json.RawMessage) error {
+	var d SessionDescription
+	if err := json.Unmarshal(data, &d); err != nil {
+		return err
+	}
+	if d.Type != "" && d.Type != "offer" {
+		return errBadOffer
+	}
+	if len(d.SDP) > 64<<10 {
+		return errBadOffer
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: d.SDP}); err != nil {
+		return err
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return err
+	}
+	if err := pc.SetLocalDescription(answer); err != nil {
+		return err
+	}
+	// Answer at once (trickle ICE): candidates follow as ice-candidate messages, queued
+	// until now so they never overtake the answer.
+	raw, _ := json.Marshal(SessionDescription{Type: "answer", SDP: pc.LocalDescription().SDP})
+	s.mu.Lock()
+	s.g.signal(SignalMessage{Type: SigAnswer, SessionID: s.id, Data: raw})
+	s.answerSent = true
+	queued := s.localCands
+	s.localCands = nil
+	s.remoteSet = true
+	remote := s.remoteQueue
+	s.remoteQueue = nil
+	s.mu.Unlock()
+	for _, c := range queued {
+		s.sendCandidate(c)
+	}
+	for _, c := range remote {
+		if err := pc.AddICECandidate(c); err != nil {
+			s.log.WithError(err).Debug("remote: ignoring bad remote candidate")
+		}
+	}
+	return nil
+}
+
+func (s *session) handleRemoteCandidate(pc *webrtc.PeerConnection, data json.RawMessage) {
+	var c ICECandidate
+	if err := json.Unmarshal(data, &c); err != nil || len(c.Candidate) > 1024 {
+		return
+	}
+	if c.Candidate == "" {
+		return // end-of-candidates
+	}
+	// Some clients (libdatachannel) send the attribute without its "candidate:" prefix.
+	if !strings.HasPrefix(c.Candidate, "candidate:") {
+		c.Candidate = "candidate:" + c.Candidate
+	}
+	init := webrtc.ICECandidateInit{Candidate: c.Candidate, SDPMid: c.SDPMid, SDPMLineIndex: c.SDPMLineIndex, UsernameFragment: c.UsernameFragment}
+	s.mu.Lock()
+	if !s.remoteSet {
+		if len(s.remoteQueue) < maxRemoteCands {
+			s.remoteQueue = append(s.remoteQueue, init)
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	if err := pc.AddICECandidate(init); err != nil {
+		s.log.WithError(err).Debug("remote: ignoring bad remote candidate")
+	}
+}
+
+// onLocalCandidate runs on a pion goroutine: it only queues or enqueues.
+func (s *session) onLocalCandidate(c *webrtc.ICECandidate) {
+	if c == nil {
+		return
+	}
+	j := c.ToJSON()
+	cand := ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex}
+	s.mu.Lock()
+	if !s.answerSent {
+		if len(s.localCands) < maxLocalCands {
+			s.localCands = append(s.localCands, cand)
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	s.sendCandidate(cand)
+}
+
+func (s *session) sendCandidate(c ICECandidate) {
+	raw, _ := json.Marshal(c)
+	s.g.signal(SignalMessage{Type: SigICECandidate, SessionID: s.id, Data: raw})
+}
+
+// after runs f once after d unless the session ended first.
+func (s *session) after(d time.Duration, f func()) {
+	if d <= 0 {
+		return
+	}
+	t := time.AfterFunc(d, func() {
+		if s.ctx.Err() == nil {
+			f()
+		}
+	})
+	s.mu.Lock()
+	s.timers = append(s.timers, t)
+	s.mu.Unlock()
+}
+
+// markOpened starts the authentication deadline when the first channel opens.
+func (s *session) markOpened() {
+	s.mu.Lock()
+	first := !s.opened
+	s.opened = true
+	s.mu.Unlock()
+	if !first {
+		return
+	}
+	s.after(s.g.cfg.Limits.AuthTimeout, func() {
+		s.mu.Lock()
+		ok := s.authed
+		s.mu.Unlock()
+		if !ok {
+			s.log.Info("remote: data channel did not authenticate in time; closing session")
+			s.cancel()
+		}
+	})
+}
+
+func (s *session) markAuthed() {
+	s.mu.Lock()
+	s.authed = true
+	s.mu.Unlock()
+}
+
+func (s *session) addLink(l *link) {
+	s.mu.Lock()
+	s.links = append(s.links, l)
+	s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		l.close()
+	}
+}
+
+func (s *session) teardown() {
+	s.cancel()
+	s.mu.Lock() // once held, spawn sees the cancelled context: no new work starts
+	timers, links, pc := s.timers, s.links, s.pc
+	s.timers, s.links = nil, nil
+	s.mu.Unlock()
+	for _, t := range timers {
+		t.Stop()
+	}
+	for _, l := range links {
+		l.close()
+	}
+	if pc != nil {
+		if err := pc.Close(); err != nil {
+			s.log.WithError(err).Debug("remote: closing peer connection")
+		}
+	}
+	s.work.Wait()
+	s.g.removeSession(s)
+}
