@@ -225,7 +225,8 @@ func (s *Server) run(ctx context.Context, cmd *Command, call *Call) (result any,
 // batches splits a slice result into partial batches of n items.
 func batches(result any, n int) []any {
 	v := reflect.ValueOf(result)
-	if !v.IsValid() || v.Kind() != reflect.Slice || v.Len() <= n {
+	// Byte slices (json.RawMessage) are one JSON value, not a list.
+	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem().Kind() == reflect.Uint8 || v.Len() <= n {
 		return nil
 	}
 	var out []any

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,6 +81,8 @@ func testServer() *Server {
 		panic("boom")
 	}}, Command{Name: "many", Public: true, Handler: func(ctx context.Context, c *Call) (any, error) {
 		return make([]int, 1234), nil
+	}}, Command{Name: "raw", Public: true, Handler: func(ctx context.Context, c *Call) (any, error) {
+		return json.RawMessage(`{"big":"` + strings.Repeat("x", 2000) + `"}`), nil
 	}}, Command{Name: "private", Handler: func(ctx context.Context, c *Call) (any, error) { return 1, nil }})
 	log := logrus.New()
 	log.SetOutput(io.Discard)
@@ -103,10 +106,11 @@ func replies(t testing.TB, linger int, msgs ...[]byte) []map[string]json.RawMess
 }
 
 func TestSessionBasics(t *testing.T) {
-	out := replies(t, 6,
+	out := replies(t, 7,
 		[]byte(`{"message_id":"1","command":"private"}`),
 		[]byte(`{"message_id":2,"command":"boom"}`),
 		[]byte(`{"message_id":"3","command":"many"}`),
+		[]byte(`{"message_id":"4","command":"raw"}`),
 	)
 	if len(out) < 2 || out[0]["server_id"] == nil {
 		t.Fatalf("first frame: %v", out)
@@ -120,7 +124,7 @@ func TestSessionBasics(t *testing.T) {
 		}
 		codes[string(m["message_id"])] = string(m["error_code"])
 	}
-	if codes[`"1"`] != "20" || codes["2"] != "999" {
+	if codes[`"1"`] != "20" || codes["2"] != "999" || codes[`"4"`] != "" {
 		t.Fatalf("codes %v", codes)
 	}
 	if partials != 2 {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net"
 	"net/http"
 
 	"segue/internal/api"
@@ -27,6 +28,12 @@ func (a *App) wireRemote(ctx context.Context, w *wiring) error {
 		cloud = hassCloud{h.Cloud}
 	}
 	log := a.Log.WithField("component", "remote")
+	// Proxied requests carry the public listener's port in Host, so URLs the
+	// handler derives from it point where a direct request would.
+	proxyHost := "localhost"
+	if _, port, err := net.SplitHostPort(a.Cfg.PublicAddr); err == nil && port != "0" {
+		proxyHost = net.JoinHostPort("localhost", port)
+	}
 	ctl, err := remote.NewController(ctx, remote.ControllerConfig{
 		DataDir: a.Cfg.DataDir, Mode: mode, ICE: ice, Cloud: cloud, Settings: a.DB, Publish: a.API.Publish,
 		CoreState: func(ctx context.Context) any { return a.ServerInfo(ctx, api.ConnInfo{}) },
@@ -35,6 +42,7 @@ func (a *App) wireRemote(ctx context.Context, w *wiring) error {
 			Serve:        a.API.ServeConn,
 			// a.Web is built after the wiring: reach the public handler lazily.
 			HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.PublicHandler().ServeHTTP(w, r) }),
+			ProxyHost:   proxyHost,
 			API:         remote.NewRTCAPI(remote.RTCOptions{Log: log}),
 			Log:         log,
 			Clock:       a.Clock,

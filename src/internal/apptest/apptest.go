@@ -56,6 +56,8 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	cfg.PublicAddr = "127.0.0.1:0"
 	cfg.RemoteAccess = "off"
+	// Never reach a public signaling server from a test, even if remote access is switched on.
+	cfg.SignalingURL = "ws://127.0.0.1:9/ws"
 	if o.Ingress {
 		cfg.IngressAddr = "127.0.0.1:0"
 		cfg.IngressTrustedPeer = "127.0.0.1"
