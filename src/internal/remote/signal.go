@@ -2,6 +2,8 @@ package remote
 
 import (
 	"encoding/json"
+
+	"segue/internal/signaling"
 )
 
 // SignalMessage is every message of the MA signaling protocol (ma-protocol.md §4.3); each
@@ -29,27 +31,27 @@ type ICECandidate struct {
 	UsernameFragment *string `json:"usernameFragment,omitempty"`
 }
 
-// Signal message types.
+// Signal message types and close codes: the protocol is defined once, by the
+// signaling server package.
 const (
-	SigRegisterServer     = "register-server"
-	SigRegistered         = "registered"
-	SigClientConnected    = "client-connected"
-	SigClientDisconnected = "client-disconnected"
-	SigSessionReady       = "session-ready"
-	SigConnectRequest     = "connect-request"
-	SigConnected          = "connected"
-	SigPeerDisconnected   = "peer-disconnected"
-	SigOffer              = "offer"
-	SigAnswer             = "answer"
-	SigICECandidate       = "ice-candidate"
-	SigPing               = "ping"
-	SigPong               = "pong"
-	SigError              = "error"
-)
+	SigRegisterServer     = signaling.TypeRegisterServer
+	SigRegistered         = signaling.TypeRegistered
+	SigClientConnected    = signaling.TypeClientConnected
+	SigClientDisconnected = signaling.TypeClientDisconnected
+	SigSessionReady       = signaling.TypeSessionReady
+	SigConnectRequest     = signaling.TypeConnectRequest
+	SigConnected          = signaling.TypeConnected
+	SigPeerDisconnected   = signaling.TypePeerDisconnected
+	SigOffer              = signaling.TypeOffer
+	SigAnswer             = signaling.TypeAnswer
+	SigICECandidate       = signaling.TypeICECandidate
+	SigPing               = signaling.TypePing
+	SigPong               = signaling.TypePong
+	SigError              = signaling.TypeError
 
-// CloseReplaced is the WebSocket close code the signaling server uses when another
-// connection registered the same remote ID.
-const CloseReplaced = 4000
+	// CloseReplaced is the close code of a registration taken over by another connection.
+	CloseReplaced = signaling.CloseReplaced
+)
 
 // validSessionID bounds what we accept as a key in our session map.
 func validSessionID(s string) bool {
