@@ -28,6 +28,6 @@ done < <(grep -rlE --include='*_test.go' '^func Fuzz' src | sort | while read -r
 
 if [ -f addon/go.mod ]; then
 	echo "== add-on conformance kit"
-	(cd addon && go test -count=1 ./...)
+	(cd addon && go vet ./... && go test -count=1 ./...)
 fi
 echo "== all checks passed"
