@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +28,7 @@ type addonServer struct {
 	// URL is the public listener; IngressURL the ingress listener (when on loopback).
 	URL        string
 	IngressURL string
-	logs       *syncBuffer
+	logs       *apptest.LockedBuffer
 }
 
 // addonOptions tune startAddon.
@@ -76,7 +75,7 @@ func startAddon(t *testing.T, core *hasstest.Core, sup *hasstest.Supervisor, o a
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s := &addonServer{Cfg: cfg, Clock: clock.NewFake(time.Now()), logs: &syncBuffer{}}
+	s := &addonServer{Cfg: cfg, Clock: clock.NewFake(time.Now()), logs: &apptest.LockedBuffer{}}
 	ov := o.Overrides
 	if ov.CoreURL == "" {
 		ov.CoreURL = core.URL()
@@ -166,24 +165,6 @@ func doJSON(t *testing.T, c *http.Client, method, url, token string, body any, c
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, out
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // apptestDial opens an MA WebSocket to base.

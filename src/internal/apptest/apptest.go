@@ -30,7 +30,7 @@ type Server struct {
 	URL string
 	// IngressURL is the ingress listener's base URL, if configured.
 	IngressURL string
-	log        *lockedBuffer
+	log        *LockedBuffer
 	cancel     context.CancelFunc
 	done       chan error
 }
@@ -68,7 +68,7 @@ func Start(t testing.TB, o Options) *Server {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	logBuf := &lockedBuffer{}
+	logBuf := &LockedBuffer{}
 	log := logging.New(logBuf, "debug")
 	if o.App.Argon2 == nil {
 		p := FastArgon2

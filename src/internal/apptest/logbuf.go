@@ -5,19 +5,20 @@ import (
 	"sync"
 )
 
-// lockedBuffer lets the server log while the test reads.
-type lockedBuffer struct {
+// LockedBuffer is a goroutine-safe sink: a server or a child process writes
+// while the test reads.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()

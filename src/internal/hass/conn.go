@@ -60,32 +60,21 @@ type Conn struct {
 // CoreWebsocketURL turns an HA base URL (http://homeassistant:8123) into its websocket
 // URL (ws://homeassistant:8123/api/websocket), for calls made with a user's own token.
 func CoreWebsocketURL(haBaseURL string) (string, error) {
-	u, err := url.Parse(strings.TrimRight(haBaseURL, "/"))
-	if err != nil {
-		return "", fmt.Errorf("home assistant URL %q: %w", haBaseURL, err)
-	}
-	switch u.Scheme {
-	case "http":
-		u.Scheme = "ws"
-	case "https":
-		u.Scheme = "wss"
-	default:
-		return "", fmt.Errorf("home assistant URL %q: scheme must be http or https", haBaseURL)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("home assistant URL %q has no host", haBaseURL)
-	}
-	u.Path += "/api/websocket"
-	u.RawQuery, u.Fragment = "", ""
-	return u.String(), nil
+	return websocketURL(haBaseURL, "/api/websocket", "home assistant URL")
 }
 
 // SupervisorCoreWebsocketURL turns the Supervisor base URL (http://supervisor) into its
 // Core websocket proxy URL (ws://supervisor/core/websocket).
 func SupervisorCoreWebsocketURL(supervisorURL string) (string, error) {
-	u, err := url.Parse(strings.TrimRight(supervisorURL, "/"))
+	return websocketURL(supervisorURL, "/core/websocket", "supervisor URL")
+}
+
+// websocketURL maps an http(s) base URL to the ws(s) URL of path below it; what
+// names the setting in errors.
+func websocketURL(base, path, what string) (string, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil {
-		return "", fmt.Errorf("supervisor URL %q: %w", supervisorURL, err)
+		return "", fmt.Errorf("%s %q: %w", what, base, err)
 	}
 	switch u.Scheme {
 	case "http":
@@ -93,12 +82,12 @@ func SupervisorCoreWebsocketURL(supervisorURL string) (string, error) {
 	case "https":
 		u.Scheme = "wss"
 	default:
-		return "", fmt.Errorf("supervisor URL %q: scheme must be http or https", supervisorURL)
+		return "", fmt.Errorf("%s %q: scheme must be http or https", what, base)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("supervisor URL %q has no host", supervisorURL)
+		return "", fmt.Errorf("%s %q has no host", what, base)
 	}
-	u.Path += "/core/websocket"
+	u.Path += path
 	u.RawQuery, u.Fragment = "", ""
 	return u.String(), nil
 }

@@ -9,8 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"strings"
-	"sync"
+	"segue/internal/apptest"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -73,7 +72,7 @@ func runPage(t *testing.T, chromium string, params url.Values) pageResult {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Kill the whole process group we started (browser, zygote, renderers), by its id.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	var stderr lockedBuffer
+	var stderr apptest.LockedBuffer // written by exec's copying goroutine
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -89,24 +88,6 @@ func runPage(t *testing.T, chromium string, params url.Values) pageResult {
 		t.Fatalf("the page reported nothing; chromium said:\n%s", tail(stderr.String(), 6000))
 	}
 	return pageResult{}
-}
-
-// lockedBuffer collects Chromium's stderr, written by exec's copying goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func tail(s string, n int) string {
