@@ -173,9 +173,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 func (a *App) abort() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
-		a.shutdownHooks[i](ctx)
-	}
+	a.runShutdownHooks(ctx)
 	a.background.Wait()
 	a.DB.Close()
 }
@@ -292,6 +290,13 @@ func (a *App) goBackground(fn func()) {
 	go func() { defer a.background.Done(); fn() }()
 }
 
+// runShutdownHooks runs the OnShutdown work, last registered first.
+func (a *App) runShutdownHooks(ctx context.Context) {
+	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
+		a.shutdownHooks[i](ctx)
+	}
+}
+
 // OnShutdown registers work to do before the database closes (reverse order).
 func (a *App) OnShutdown(fn func(ctx context.Context)) { a.shutdownHooks = append(a.shutdownHooks, fn) }
 
@@ -306,9 +311,7 @@ func (a *App) shutdown() {
 	}
 	a.API.Shutdown(ctx)
 	wg.Wait()
-	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
-		a.shutdownHooks[i](ctx)
-	}
+	a.runShutdownHooks(ctx)
 	if a.stopBackground != nil {
 		a.stopBackground()
 	}

@@ -386,15 +386,23 @@ func (t *Tokens) forget(e *cachedToken) {
 }
 
 func (t *Tokens) delete(ctx context.Context, id string) error {
+	_, err := t.remove(ctx, id)
+	return err
+}
+
+// remove deletes a token row durably and drops it from the cache (even when the
+// write fails: a token being deleted is never served again); n is rows deleted.
+func (t *Tokens) remove(ctx context.Context, id string) (int64, error) {
+	res, err := t.db.W.ExecContext(ctx, "DELETE FROM auth_tokens WHERE token_id = ?", id)
 	t.mu.Lock()
 	if e := t.byID[id]; e != nil {
 		delete(t.byHash, e.hash)
 		delete(t.byID, id)
 	}
 	t.mu.Unlock()
-	_, err := t.db.W.ExecContext(ctx, "DELETE FROM auth_tokens WHERE token_id = ?", id)
 	if err != nil {
-		return fail.Unavailable(err)
+		return 0, fail.Unavailable(err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n, nil
 }

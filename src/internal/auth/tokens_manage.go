@@ -65,17 +65,11 @@ func scanToken(r rowScanner) (TokenInfo, error) {
 
 // Revoke deletes a token durably and ends the sessions that use it.
 func (t *Tokens) Revoke(ctx context.Context, id string) error {
-	res, err := t.db.W.ExecContext(ctx, "DELETE FROM auth_tokens WHERE token_id = ?", id)
-	t.mu.Lock()
-	if e := t.byID[id]; e != nil {
-		delete(t.byHash, e.hash)
-		delete(t.byID, id)
-	}
-	t.mu.Unlock()
+	n, err := t.remove(ctx, id)
 	if err != nil {
-		return fail.Unavailable(err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fail.NotFound("Token not found")
 	}
 	t.kills.notify(Kill{TokenID: id})

@@ -69,9 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, peerIP(r), device)
 	if err != nil {
 		status, msg := fail.HTTPStatus(err)
-		if e := fail.As(err); e.Kind == fail.KindRateLimited {
-			w.Header().Set("Retry-After", itoa(int(e.RetryAfter.Seconds())+1))
-		}
+		setRetryAfter(w, err)
 		if status >= 500 {
 			s.d.Log.WithError(err).Error("login failed")
 			msg = "Login failed"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -232,15 +233,15 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
 	}
-	if e := fail.As(err); e.Kind == fail.KindRateLimited {
-		w.Header().Set("Retry-After", itoa(int(e.RetryAfter/time.Second)+1))
-	}
+	setRetryAfter(w, err)
 	http.Error(w, msg, status)
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+// setRetryAfter tells a throttled client, in whole seconds rounded up, when to come back.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if e := fail.As(err); e.Kind == fail.KindRateLimited {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)+1))
+	}
 }
 
 // readJSON decodes a bounded JSON body; the error is client-safe.
