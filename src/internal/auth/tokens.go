@@ -315,12 +315,14 @@ func (t *Tokens) touch(ctx context.Context, e *cachedToken) error {
 		}
 		e.dirty = true
 	}
+	// persist writes persistedLastUsed under the lock, so read it under the lock too.
+	due := now.Sub(e.persistedLastUsed) >= activityPersistEvery
 	t.mu.Unlock()
 	if expired {
 		_ = t.delete(ctx, e.id)
 		return ErrInvalidToken
 	}
-	if now.Sub(e.persistedLastUsed) >= activityPersistEvery {
+	if due {
 		_ = t.persist(ctx, e) // a failed activity write must not fail the request
 	}
 	return nil
