@@ -13,7 +13,9 @@ import (
 // brokenBody fails mid-read the way a dropped connection does.
 type brokenBody struct{}
 
-func (brokenBody) Read([]byte) (int, error) { return 0, errors.New("read tcp 10.0.0.1:443: connection reset by peer") }
+func (brokenBody) Read([]byte) (int, error) {
+	return 0, errors.New("read tcp 10.0.0.1:443: connection reset by peer")
+}
 
 // TestGoldenCodeExchangeErrors pins POST /auth/code's answers to bad bodies.
 // Regenerate with: go test ./internal/haauth -run GoldenCodeExchange -update

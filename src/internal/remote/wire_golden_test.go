@@ -1,12 +1,12 @@
 package remote_test
 
 import (
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"segue/internal/testutil"
 	"sort"
 	"strings"
 	"sync"
@@ -17,8 +17,6 @@ import (
 	"segue/internal/remote"
 	"segue/internal/remote/client"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // tap is a WebSocket relay in front of the real signaling server that records every
 // frame each side sends, so a golden file pins what our gateway and client put on
@@ -131,7 +129,7 @@ func (tp *tap) lines() string {
 func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if testutil.Updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,9 @@
 package signaling
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
+	"segue/internal/testutil"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,13 +12,11 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if testutil.Updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
