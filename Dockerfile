@@ -14,7 +14,7 @@ RUN go mod download
 COPY src/ ./
 # Fully static (musl) so the binary does not depend on the base image's libc.
 RUN CGO_ENABLED=1 go build -trimpath \
-        -tags "sqlite_omit_load_extension osusergo netgo" \
+        -tags "sqlite_omit_load_extension sqlite_fts5 osusergo netgo" \
         -ldflags "-s -w -linkmode external -extldflags -static" \
         -o /out/segue ./cmd/segue
 

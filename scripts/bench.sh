@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 dur=${DURATION:-10s}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
-(cd src && go build -o "$tmp/segue" ./cmd/segue && go build -o "$tmp/bench" ./cmd/segue-bench)
+(cd src && go build -tags sqlite_fts5 -o "$tmp/segue" ./cmd/segue && go build -o "$tmp/bench" ./cmd/segue-bench)
 
 "$tmp/segue" serve --data-dir "$tmp/data" --public-addr 127.0.0.1:18095 --remote-access off --log-level warning &
 seg=$!

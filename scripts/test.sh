@@ -9,6 +9,8 @@ scripts/test-deps.sh
 
 # Missing external tools fail tests instead of skipping them.
 export SEGUE_REQUIRE_ALL=1
+# The library's search uses SQLite FTS5, compiled in only with this tag (every build carries it).
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=sqlite_fts5"
 fuzztime=${SEGUE_FUZZTIME:-5s}
 
 echo "== go vet"

@@ -5,10 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 )
 
 //go:embed migrations/*.sql
@@ -21,33 +17,8 @@ type Migration struct {
 	SQL     string
 }
 
-// Migrations returns the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []Migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and _", e.Name())
-		}
-		body, err := fs.ReadFile(migrationFiles, "migrations/"+e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: e.Name(), SQL: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.Name, i+1)
-		}
-	}
-	return out, nil
-}
+// Migrations returns the embedded core migrations in order.
+func Migrations() ([]Migration, error) { return LoadMigrations(migrationFiles, "migrations") }
 
 func migrate(ctx context.Context, w *sql.DB) error {
 	ms, err := Migrations()
