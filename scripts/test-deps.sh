@@ -16,6 +16,7 @@ want node nodejs
 want npm npm
 want ip iproute2
 want wrk wrk
+want ffmpeg ffmpeg
 
 if [ ${#need[@]} -gt 0 ]; then
 	echo "test-deps: installing ${need[*]}"

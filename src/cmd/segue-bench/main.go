@@ -22,8 +22,11 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: segue-bench plain-http|gorilla-echo|ws-load [flags]")
+		fmt.Fprintln(os.Stderr, "usage: segue-bench plain-http|gorilla-echo|ws-load|gen-library|probe [flags]")
 		os.Exit(2)
+	}
+	if runMediaCommand(os.Args[1], os.Args[2:]) {
+		return
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:18100", "listen address (servers)")
