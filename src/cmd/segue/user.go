@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"segue/internal/app"
@@ -20,7 +21,8 @@ const userUsage = `Usage: segue user <create|reset-password|list> [flags]
   reset-password  --username NAME (new password read from stdin; signs the user out everywhere)
   list
 
-Common flags: --data-dir DIR (default ./data)
+Common flags: --data-dir DIR (default: the directory serve uses: SEGUE_DATA_DIR,
+/data in the add-on, else ./data)
 
 Run these while the server is stopped (or restart it afterwards): a running
 server keeps checked tokens in memory and would not see a reset made here.
@@ -34,14 +36,14 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	action, args := args[0], args[1:]
 	fs := flag.NewFlagSet("user "+action, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", "./data", "data directory of the server")
+	dataDir := fs.String("data-dir", "", "data directory of the server (default: as serve)")
 	username := fs.String("username", "", "username")
 	role := fs.String("role", "user", "role for create")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	cfg := config.Defaults()
-	cfg.DataDir = *dataDir
+	cfg.DataDir = config.DataDir(*dataDir, os.Getenv)
 	a, err := app.New(ctx, cfg, logging.New(stderr, "warning"), app.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "segue user: %v\n", err)

@@ -68,44 +68,18 @@ func Defaults() Config {
 	}
 }
 
-// options is the add-on's /data/options.json.
-type options struct {
-	LogLevel              *string  `json:"log_level"`
-	RemoteAccess          *string  `json:"remote_access"`
-	SignalingURL          *string  `json:"signaling_url"`
-	ICEServers            []string `json:"ice_servers"`
-	LongLivedTokenDays    *int     `json:"long_lived_token_days"`
-	AllowSelfRegistration *bool    `json:"allow_self_registration"`
-	ExternalURL           *string  `json:"external_url"`
-}
-
 // Load builds the config for `segue serve` from args (without the subcommand) and env.
 func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	c := Defaults()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", c.DataDir, "directory for the database and key files")
-	publicAddr := fs.String("public-addr", c.PublicAddr, "address of the public listener (LAN, apps, Subsonic)")
-	ingressAddr := fs.String("ingress-addr", "", "address of the ingress listener (empty: none outside the add-on)")
-	trustedPeer := fs.String("ingress-trusted-peer", c.IngressTrustedPeer, "the only peer IP whose X-Remote-User-* headers are trusted on the ingress listener")
-	logLevel := fs.String("log-level", c.LogLevel, "trace, debug, info, warning or error")
-	optionsFile := fs.String("options-file", "", "options.json to read (default: /data/options.json in the add-on)")
-	longLived := fs.Int("long-lived-token-days", c.LongLivedTokenDays, "lifetime of long-lived tokens in days")
-	remote := fs.String("remote-access", c.RemoteAccess, "remote access: auto, on or off")
-	signaling := fs.String("signaling-url", c.SignalingURL, "signaling server for remote access")
-	ice := fs.String("ice-servers", "", "comma-separated STUN/TURN URLs for remote access")
-	selfReg := fs.Bool("allow-self-registration", c.AllowSelfRegistration, "let Home Assistant users without an account sign in")
-	external := fs.String("external-url", "", "the URL users reach this server at from outside (for redirects)")
-	supervisorURL := fs.String("supervisor-url", c.SupervisorURL, "Supervisor API base URL")
-	haURL := fs.String("homeassistant-url", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)")
+	flags := defineFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
 	c.SupervisorToken = getenv("SUPERVISOR_TOKEN")
 	c.AddonMode = c.SupervisorToken != ""
@@ -115,8 +89,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		c.IngressAddr = AddonIngressAddr
 	}
 
-	// options.json (add-on), then environment, then flags: later wins.
-	c.OptionsFile = firstNonEmpty(*optionsFile, getenv("SEGUE_OPTIONS_FILE"))
+	// The options file is chosen first (flag, then environment), then read.
+	c.OptionsFile = firstNonEmpty(flags["options-file"].String(), getenv("SEGUE_OPTIONS_FILE"))
 	if c.OptionsFile == "" && c.AddonMode {
 		c.OptionsFile = "/data/options.json"
 	}
@@ -125,28 +99,37 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 			return c, err
 		}
 	}
-	if err := c.applyEnv(getenv); err != nil {
-		return c, err
-	}
-	apply := func(name string, fn func()) {
-		if set[name] {
-			fn()
+	for _, o := range options() {
+		if o.Env == "" {
+			continue
+		}
+		if v := getenv(o.Env); v != "" {
+			if err := setText(o.Field(&c), v); err != nil {
+				return c, fmt.Errorf("%s: %v", o.Env, err)
+			}
 		}
 	}
-	apply("data-dir", func() { c.DataDir = *dataDir })
-	apply("public-addr", func() { c.PublicAddr = *publicAddr })
-	apply("ingress-addr", func() { c.IngressAddr = *ingressAddr })
-	apply("ingress-trusted-peer", func() { c.IngressTrustedPeer = *trustedPeer })
-	apply("log-level", func() { c.LogLevel = *logLevel })
-	apply("long-lived-token-days", func() { c.LongLivedTokenDays = *longLived })
-	apply("remote-access", func() { c.RemoteAccess = *remote })
-	apply("signaling-url", func() { c.SignalingURL = *signaling })
-	apply("ice-servers", func() { c.ICEServers = splitList(*ice) })
-	apply("allow-self-registration", func() { c.AllowSelfRegistration = *selfReg })
-	apply("external-url", func() { c.ExternalURL = *external })
-	apply("supervisor-url", func() { c.SupervisorURL = *supervisorURL })
-	apply("homeassistant-url", func() { c.HomeAssistantURL = *haURL })
+	for _, o := range options() {
+		if f := flags[o.Flag]; f != nil && f.set {
+			_ = setText(o.Field(&c), f.text) // checked when parsed
+		}
+	}
 	return c, c.Validate()
+}
+
+// DataDir is the data directory `segue serve` would use with the same
+// --data-dir value (may be "") and environment: flag, SEGUE_DATA_DIR, /data in
+// the add-on, else ./data. Commands that open the store without the server use it.
+func DataDir(flagValue string, getenv func(string) string) string {
+	switch {
+	case flagValue != "":
+		return flagValue
+	case getenv("SEGUE_DATA_DIR") != "":
+		return getenv("SEGUE_DATA_DIR")
+	case getenv("SUPERVISOR_TOKEN") != "":
+		return "/data"
+	}
+	return defaultDataDir
 }
 
 func (c *Config) applyOptions(path string) error {
@@ -165,61 +148,18 @@ func (c *Config) applyOptions(path string) error {
 	if len(body) > maxOptionsBytes {
 		return fmt.Errorf("options file %s is larger than 1 MiB", path)
 	}
-	var o options
-	if err := json.Unmarshal(body, &o); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
 		return fmt.Errorf("options file %s: not valid JSON: %v", path, err)
 	}
-	setStr(&c.LogLevel, o.LogLevel)
-	setStr(&c.RemoteAccess, o.RemoteAccess)
-	setStr(&c.SignalingURL, o.SignalingURL)
-	setStr(&c.ExternalURL, o.ExternalURL)
-	if o.ICEServers != nil {
-		c.ICEServers = o.ICEServers
-	}
-	if o.LongLivedTokenDays != nil {
-		c.LongLivedTokenDays = *o.LongLivedTokenDays
-	}
-	if o.AllowSelfRegistration != nil {
-		c.AllowSelfRegistration = *o.AllowSelfRegistration
-	}
-	return nil
-}
-
-func setStr(dst *string, v *string) {
-	if v != nil && *v != "" {
-		*dst = *v
-	}
-}
-
-func (c *Config) applyEnv(getenv func(string) string) error {
-	str := map[string]*string{
-		"SEGUE_DATA_DIR": &c.DataDir, "SEGUE_PUBLIC_ADDR": &c.PublicAddr, "SEGUE_INGRESS_ADDR": &c.IngressAddr,
-		"SEGUE_INGRESS_TRUSTED_PEER": &c.IngressTrustedPeer, "SEGUE_LOG_LEVEL": &c.LogLevel,
-		"SEGUE_REMOTE_ACCESS": &c.RemoteAccess, "SEGUE_SIGNALING_URL": &c.SignalingURL,
-		"SEGUE_EXTERNAL_URL": &c.ExternalURL, "SEGUE_SUPERVISOR_URL": &c.SupervisorURL,
-		"SEGUE_HOMEASSISTANT_URL": &c.HomeAssistantURL,
-	}
-	for k, dst := range str {
-		if v := getenv(k); v != "" {
-			*dst = v
+	for _, o := range options() {
+		v, ok := raw[o.JSON]
+		if o.JSON == "" || !ok {
+			continue
 		}
-	}
-	if v := getenv("SEGUE_ICE_SERVERS"); v != "" {
-		c.ICEServers = splitList(v)
-	}
-	if v := getenv("SEGUE_LONG_LIVED_TOKEN_DAYS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("SEGUE_LONG_LIVED_TOKEN_DAYS: %q is not a whole number", v)
+		if err := setJSON(o.Field(c), v); err != nil {
+			return fmt.Errorf("options file %s: not valid JSON: %s: %v", path, o.JSON, err)
 		}
-		c.LongLivedTokenDays = n
-	}
-	if v := getenv("SEGUE_ALLOW_SELF_REGISTRATION"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("SEGUE_ALLOW_SELF_REGISTRATION: %q is not true or false", v)
-		}
-		c.AllowSelfRegistration = b
 	}
 	return nil
 }
