@@ -14,10 +14,14 @@ import (
 func FuzzProbe(f *testing.F) {
 	img := mediagen.Image{MIME: "image/png", Data: []byte("\x89PNG\r\n\x1a\nfake")}
 	for _, v := range mediagen.AllVariants {
+		rate := 44100
+		if v == mediagen.OggOpus {
+			rate = 48000
+		}
 		for _, style := range []mediagen.TagStyle{mediagen.ID3v24, mediagen.ID3v23, mediagen.ID3v1} {
 			enc, err := mediagen.Encode(mediagen.Track{Variant: v, TagStyle: style, Cover: &img,
 				Tags:  media.Tags{Title: "t", Artists: []string{"a", "b"}, Artist: "a & b", Genres: []string{"x", "y"}, Lyrics: "[00:01.00]la"},
-				Audio: media.Audio{SampleRate: 44100, Channels: 2, BitRate: 64000, BitDepth: 16, Duration: 200 * time.Millisecond}})
+				Audio: media.Audio{SampleRate: rate, Channels: 2, BitRate: 64000, BitDepth: 16, Duration: 200 * time.Millisecond}})
 			if err != nil {
 				f.Fatal(err)
 			}

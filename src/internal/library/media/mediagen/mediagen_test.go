@@ -66,6 +66,7 @@ func checkRoundTrip(t *testing.T, tr Track) {
 // variant, tag style and channel layout.
 func TestEncodeProbeRoundTrip(t *testing.T) {
 	png, jpg := coverImage(1, true, 8), coverImage(2, false, 8)
+	big := coverImage(3, true, 200) // spans several Ogg pages
 	cases := []struct {
 		name  string
 		track Track
@@ -84,6 +85,12 @@ func TestEncodeProbeRoundTrip(t *testing.T) {
 		{"flac 96k/24 mono", Track{Variant: FLAC, Audio: media.Audio{SampleRate: 96000, Channels: 1, BitDepth: 24, Duration: 2 * time.Second}, Cover: &jpg}},
 		{"flac 48k/24 6ch", Track{Variant: FLAC, Audio: media.Audio{SampleRate: 48000, Channels: 6, BitDepth: 24, Duration: time.Second}}},
 		{"flac odd rate 37.8k", Track{Variant: FLAC, Audio: media.Audio{SampleRate: 37800, Channels: 2, BitDepth: 16, Duration: 1500 * time.Millisecond}}},
+		{"vorbis 44.1k stereo", Track{Variant: OggVorbis, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitRate: 128000, Duration: 5 * time.Second}, Cover: &jpg}},
+		{"vorbis 22.05k mono", Track{Variant: OggVorbis, Audio: media.Audio{SampleRate: 22050, Channels: 1, BitRate: 64000, Duration: 1300 * time.Millisecond}}},
+		{"vorbis long with big cover", Track{Variant: OggVorbis, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 160000, Duration: 40 * time.Second}, Cover: &big}},
+		{"opus stereo 64k", Track{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 64000, Duration: 3 * time.Second}, Cover: &png}},
+		{"opus mono 16k", Track{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 1, BitRate: 16000, Duration: 2500 * time.Millisecond}}},
+		{"opus untagged", Track{Variant: OggOpus, Untagged: true, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 32000, Duration: time.Second}}},
 		{"flac untagged", Track{Variant: FLAC, Untagged: true, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitDepth: 16, Duration: time.Second}}},
 	}
 	for _, c := range cases {

@@ -32,7 +32,7 @@ type FolderCover struct {
 }
 
 // AllVariants lists every variant Encode writes.
-var AllVariants = []Variant{MP3CBR, MP3CBRBare, MP3Xing, MP3VBRI, FLAC}
+var AllVariants = []Variant{MP3CBR, MP3CBRBare, MP3Xing, MP3VBRI, FLAC, OggVorbis, OggOpus}
 
 // genres is the pool tracks draw from: ID3v1 ones and others, Unicode included.
 var genres = []struct {
@@ -135,6 +135,12 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 		if p.chance(30) {
 			a.SampleRate, a.BitDepth = []int{48000, 96000}[p.r.IntN(2)], 24
 		}
+	case OggVorbis:
+		a.SampleRate = []int{44100, 48000, 22050}[p.r.IntN(3)]
+		a.BitRate = []int{64000, 96000, 128000, 160000}[p.r.IntN(4)]
+	case OggOpus:
+		a.SampleRate = 48000
+		a.BitRate = []int{16000, 32000, 64000}[p.r.IntN(3)]
 	case MP3CBRBare:
 		a.SampleRate = []int{48000, 32000}[p.r.IntN(2)] // frames divide evenly: no padding
 		a.BitRate = []int{32000, 64000, 128000}[p.r.IntN(3)]
@@ -147,7 +153,7 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 		}
 	}
 	style := ID3v24
-	if variant != FLAC {
+	if variant.Ext() == ".mp3" {
 		style = []TagStyle{ID3v24, ID3v24, ID3v24, ID3v23, ID3v23, ID3v1}[p.r.IntN(6)]
 	}
 

@@ -21,6 +21,8 @@ const (
 	MP3Xing    Variant = "mp3-vbr-xing" // variable bit rate with a Xing frame
 	MP3VBRI    Variant = "mp3-vbr-vbri" // variable bit rate with a Fraunhofer VBRI frame
 	FLAC       Variant = "flac"
+	OggVorbis  Variant = "ogg-vorbis"
+	OggOpus    Variant = "ogg-opus"
 )
 
 // Ext is the file name extension of the variant's files.
@@ -28,6 +30,10 @@ func (v Variant) Ext() string {
 	switch v {
 	case FLAC:
 		return ".flac"
+	case OggVorbis:
+		return ".ogg"
+	case OggOpus:
+		return ".opus"
 	}
 	return ".mp3"
 }
@@ -74,6 +80,10 @@ func Encode(t Track) (Encoded, error) {
 		return encodeMP3(t)
 	case FLAC:
 		return encodeFLAC(t)
+	case OggVorbis:
+		return encodeVorbis(t)
+	case OggOpus:
+		return encodeOpus(t)
 	}
 	return Encoded{}, fmt.Errorf("mediagen: unknown variant %q", t.Variant)
 }
