@@ -5,15 +5,27 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sirupsen/logrus"
+
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/clock"
+	"segue/internal/library"
 )
 
-// Deps are what the Subsonic endpoint needs.
+// Deps are what the Subsonic endpoint needs. Without a Library only the
+// account methods answer.
 type Deps struct {
 	Auth          *Authenticator
 	Users         *auth.Users
 	ServerVersion string
+	Library       *library.Library
+	// Transcoder runs ffmpeg for stream's format/maxBitRate; nil serves files as they are.
+	Transcoder *Transcoder
+	Scanner    Scanner
+	Artwork    Artwork
+	Clock      clock.Clock
+	Log        *logrus.Logger
 }
 
 // method answers one Subsonic call for an authenticated principal.
@@ -27,6 +39,10 @@ type Handler struct {
 	// public methods answer without credentials (OpenSubsonic: clients probe
 	// getOpenSubsonicExtensions before they know how to log in).
 	public map[string]method
+	// raw methods answer with bytes (audio, images).
+	raw map[string]rawMethod
+	// extensions are the OpenSubsonic extensions really supported.
+	extensions []Extension
 }
 
 // NewHandler builds the endpoint.
@@ -39,7 +55,60 @@ func NewHandler(d Deps) *Handler {
 		"tokenInfo":  h.tokenInfo,
 	}
 	h.public = map[string]method{"getOpenSubsonicExtensions": h.getOpenSubsonicExtensions}
+	h.raw = map[string]rawMethod{}
+	h.extensions = baseExtensions()
+	if d.Library != nil {
+		h.addLibraryMethods()
+		h.extensions = append(h.extensions, Extension{Name: "songLyrics", Versions: []int{1}})
+		if d.Transcoder != nil && d.Transcoder.ffmpeg != "" {
+			// stream's timeOffset is honoured when transcoding.
+			h.extensions = append(h.extensions, Extension{Name: "transcodeOffset", Versions: []int{1}})
+		}
+	}
 	return h
+}
+
+// addLibraryMethods registers the browsing, search, user-data, playlist and media methods.
+func (h *Handler) addLibraryMethods() {
+	for name, m := range map[string]method{
+		"getMusicFolders":   h.getMusicFolders,
+		"getIndexes":        h.getIndexes,
+		"getMusicDirectory": h.getMusicDirectory,
+		"getArtists":        h.getArtists,
+		"getArtist":         h.getArtist,
+		"getAlbum":          h.getAlbum,
+		"getSong":           h.getSong,
+		"getGenres":         h.getGenres,
+		"getArtistInfo2":    h.getArtistInfo2,
+		"getAlbumInfo2":     h.getAlbumInfo2,
+		"getAlbumList":      h.getAlbumList,
+		"getAlbumList2":     h.getAlbumList2,
+		"getRandomSongs":    h.getRandomSongs,
+		"getSongsByGenre":   h.getSongsByGenre,
+		"search2":           h.search2,
+		"search3":           h.search3,
+		"getStarred":        h.getStarred,
+		"getStarred2":       h.getStarred2,
+		"star":              h.star,
+		"unstar":            h.unstar,
+		"setRating":         h.setRating,
+		"scrobble":          h.scrobble,
+		"getNowPlaying":     h.getNowPlaying,
+		"getPlaylists":      h.getPlaylists,
+		"getPlaylist":       h.getPlaylist,
+		"createPlaylist":    h.createPlaylist,
+		"updatePlaylist":    h.updatePlaylist,
+		"deletePlaylist":    h.deletePlaylist,
+		"getLyrics":         h.getLyrics,
+		"getLyricsBySongId": h.getLyricsBySongID,
+		"getScanStatus":     h.getScanStatus,
+		"startScan":         h.startScan,
+	} {
+		h.methods[name] = m
+	}
+	h.raw["stream"] = h.stream
+	h.raw["download"] = h.download
+	h.raw["getCoverArt"] = h.getCoverArt
 }
 
 // Mount adds the routes: every HTTP method and any path below /rest/ reaches
@@ -62,13 +131,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, ok := h.methods[name]
-	if !ok {
+	rm, isRaw := h.raw[name]
+	if !ok && !isRaw {
 		h.enc.write(w, &params, h.enc.failure(errNotFound))
 		return
 	}
 	pr, aerr := h.d.Auth.Authenticate(r.Context(), &params, api.ClientIP(r.RemoteAddr))
 	if aerr != nil {
 		h.enc.write(w, &params, h.enc.failure(aerr))
+		return
+	}
+	if isRaw {
+		if err := rm(w, r, pr, &params); err != nil {
+			h.enc.write(w, &params, h.enc.failure(err))
+		}
 		return
 	}
 	h.answer(w, r.Context(), m, pr, &params)

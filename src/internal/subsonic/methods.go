@@ -8,7 +8,7 @@ import (
 )
 
 func (h *Handler) ping(context.Context, *auth.Principal, *Params) (*Response, *Error) {
-	return h.enc.envelope(), nil
+	return h.enc.ok, nil
 }
 
 func (h *Handler) getLicense(context.Context, *auth.Principal, *Params) (*Response, *Error) {
@@ -19,7 +19,7 @@ func (h *Handler) getLicense(context.Context, *auth.Principal, *Params) (*Respon
 
 func (h *Handler) getOpenSubsonicExtensions(context.Context, *auth.Principal, *Params) (*Response, *Error) {
 	r := h.enc.envelope()
-	r.Extensions = extensions
+	r.Extensions = h.extensions
 	return r, nil
 }
 
@@ -53,11 +53,17 @@ func (h *Handler) getUser(ctx context.Context, p *auth.Principal, params *Params
 	}
 	r := h.enc.envelope()
 	r.User = subsonicUser(u, auth.RoleScopes(u.Role))
+	if h.d.Library != nil {
+		for _, f := range h.d.Library.Folders(h.d.Library.Viewer(u.ID, u.ProviderFilter)) {
+			r.User.Folder = append(r.User.Folder, int(f.ID))
+		}
+	}
 	return r, nil
 }
 
 // subsonicUser maps scopes to Subsonic roles; features Segue does not offer
-// (uploads, shares, video, podcasts) are off.
+// (uploads, shares, video, podcasts, jukebox, comments, changing cover art)
+// are off, so clients do not show buttons that would fail.
 func subsonicUser(u auth.User, s auth.ScopeSet) *User {
 	out := &User{
 		Username:          u.Username,
@@ -67,9 +73,6 @@ func subsonicUser(u auth.User, s auth.ScopeSet) *User {
 		DownloadRole:      s.Has(auth.ScopeLibraryRead),
 		StreamRole:        s.Has(auth.ScopeLibraryRead),
 		PlaylistRole:      s.Has(auth.ScopeLibraryWrite),
-		CoverArtRole:      s.Has(auth.ScopeLibraryWrite),
-		CommentRole:       s.Has(auth.ScopeLibraryWrite),
-		JukeboxRole:       s.Has(auth.ScopePlayersControl),
 		Folder:            []int{},
 	}
 	if u.Email != nil {

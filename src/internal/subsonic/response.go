@@ -30,6 +30,31 @@ type Response struct {
 	User       *User       `xml:"user,omitempty" json:"user,omitempty"`
 	Extensions []Extension `xml:"openSubsonicExtensions,omitempty" json:"openSubsonicExtensions,omitempty"`
 	TokenInfo  *TokenInfo  `xml:"tokenInfo,omitempty" json:"tokenInfo,omitempty"`
+
+	MusicFolders  *MusicFolders  `xml:"musicFolders,omitempty" json:"musicFolders,omitempty"`
+	Indexes       *Indexes       `xml:"indexes,omitempty" json:"indexes,omitempty"`
+	Directory     *Directory     `xml:"directory,omitempty" json:"directory,omitempty"`
+	Artists       *ArtistsID3    `xml:"artists,omitempty" json:"artists,omitempty"`
+	Artist        *ArtistID3     `xml:"artist,omitempty" json:"artist,omitempty"`
+	Album         *AlbumID3      `xml:"album,omitempty" json:"album,omitempty"`
+	Song          *Child         `xml:"song,omitempty" json:"song,omitempty"`
+	AlbumList     *AlbumList     `xml:"albumList,omitempty" json:"albumList,omitempty"`
+	AlbumList2    *AlbumList2    `xml:"albumList2,omitempty" json:"albumList2,omitempty"`
+	RandomSongs   *Songs         `xml:"randomSongs,omitempty" json:"randomSongs,omitempty"`
+	SongsByGenre  *Songs         `xml:"songsByGenre,omitempty" json:"songsByGenre,omitempty"`
+	Genres        *Genres        `xml:"genres,omitempty" json:"genres,omitempty"`
+	SearchResult2 *SearchResult2 `xml:"searchResult2,omitempty" json:"searchResult2,omitempty"`
+	SearchResult3 *SearchResult3 `xml:"searchResult3,omitempty" json:"searchResult3,omitempty"`
+	Starred       *Starred       `xml:"starred,omitempty" json:"starred,omitempty"`
+	Starred2      *Starred2      `xml:"starred2,omitempty" json:"starred2,omitempty"`
+	NowPlaying    *NowPlaying    `xml:"nowPlaying,omitempty" json:"nowPlaying,omitempty"`
+	Playlists     *Playlists     `xml:"playlists,omitempty" json:"playlists,omitempty"`
+	Playlist      *Playlist      `xml:"playlist,omitempty" json:"playlist,omitempty"`
+	Lyrics        *Lyrics        `xml:"lyrics,omitempty" json:"lyrics,omitempty"`
+	LyricsList    *LyricsList    `xml:"lyricsList,omitempty" json:"lyricsList,omitempty"`
+	ArtistInfo2   *ArtistInfo2   `xml:"artistInfo2,omitempty" json:"artistInfo2,omitempty"`
+	AlbumInfo     *AlbumInfo     `xml:"albumInfo,omitempty" json:"albumInfo,omitempty"`
+	ScanStatus    *ScanStatus    `xml:"scanStatus,omitempty" json:"scanStatus,omitempty"`
 }
 
 // License is getLicense's answer: always valid (there is no licence to buy).
@@ -68,8 +93,11 @@ type TokenInfo struct {
 	Username string `xml:"username,attr" json:"username"`
 }
 
-// extensions lists what this server supports now.
-var extensions = []Extension{{Name: "apiKeyAuthentication", Versions: []int{1}}, {Name: "formPost", Versions: []int{1}}}
+// baseExtensions are supported by the edge itself; library ones are added
+// when a library is wired (see NewHandler).
+func baseExtensions() []Extension {
+	return []Extension{{Name: "apiKeyAuthentication", Versions: []int{1}}, {Name: "formPost", Versions: []int{1}}}
+}
 
 // encoder renders envelopes for one server version.
 type encoder struct {
@@ -77,10 +105,14 @@ type encoder struct {
 	// pingXML and pingJSON are the constant successful empty answers (ping and
 	// every payload-less success), rendered once: the hot path only writes bytes.
 	pingXML, pingJSON []byte
+	// ok is the shared payload-less success; write sends the bytes above for it.
+	// Nothing may modify it.
+	ok *Response
 }
 
 func newEncoder(serverVersion string) *encoder {
 	e := &encoder{serverVersion: serverVersion}
+	e.ok = e.envelope()
 	e.pingXML, _ = e.render(formatXML, e.envelope())
 	e.pingJSON, _ = e.render(formatJSON, e.envelope())
 	return e
@@ -119,7 +151,7 @@ var contentTypes = map[string]string{
 // write sends r in the requested format, always with HTTP 200.
 func (e *encoder) write(w http.ResponseWriter, p *Params, r *Response) {
 	var body []byte
-	if r.Status == "ok" && r.Error == nil && r.License == nil && r.User == nil && r.Extensions == nil && r.TokenInfo == nil {
+	if r == e.ok {
 		if p.Format == formatXML {
 			body = e.pingXML
 		} else {
