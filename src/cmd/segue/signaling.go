@@ -17,7 +17,7 @@ func signalingServer(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("signaling", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "0.0.0.0:8787", "listen address")
-	redisURL := fs.String("redis-url", "", "redis://host:port to share registrations between several nodes (empty: one node)")
+	redisURL := fs.String("redis-url", "", "redis://host:port (or rediss:// for TLS) to share registrations between several nodes (empty: one node)")
 	trustXFF := fs.Bool("trust-forwarded-for", false, "take the client IP from X-Forwarded-For (only behind your own proxy)")
 	logLevel := fs.String("log-level", "info", "trace, debug, info, warning or error")
 	if err := fs.Parse(args); err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"segue/internal/redisx/redistest"
 )
 
 // BenchmarkPairing measures one pairing round trip on loopback — connect-request →
@@ -60,7 +59,7 @@ func BenchmarkPairing(b *testing.B) {
 		benchPairing(b, ts.wsURL, ts.wsURL, echoNs)
 	})
 	b.Run("redis-two-nodes", func(b *testing.B) {
-		rd := redistest.Start(b)
+		rd := startRedis(b, false)
 		ca, cb := cfg, cfg
 		ca.RedisURL, ca.NodeID = rd.URL(), "nodeA"
 		cb.RedisURL, cb.NodeID = rd.URL(), "nodeB"

@@ -4,32 +4,45 @@ import (
 	"context"
 	"time"
 
-	"segue/internal/redisx"
+	"github.com/redis/go-redis/v9"
 )
 
-// startCluster subscribes to this node's channel and keeps this node's registrations
-// alive in Redis. Both loops end with ctx.
-func (h *hub) startCluster(ctx context.Context, c *redisx.Client, r *redisRegistry) *redisx.Subscription {
+// startCluster subscribes to this node's channel (go-redis resubscribes by itself
+// after a lost connection) and keeps this node's registrations alive in Redis. It
+// returns once the first subscription is confirmed; both loops end with ctx, and done
+// closes when the message loop has.
+func (h *hub) startCluster(ctx context.Context, c *redis.Client, r *redisRegistry) (done <-chan struct{}, err error) {
+	sub := c.Subscribe(ctx, r.channel(h.node))
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	_, err = sub.Receive(rctx) // the subscription confirmation
+	cancel()
+	if err != nil {
+		sub.Close()
+		return nil, err
+	}
 	resync := make(chan struct{}, 1)
-	sub := c.Subscribe(ctx, redisx.SubscribeOptions{
-		// After a (re)subscribe Redis may have restarted empty: re-assert at once.
-		OnSubscribed: func() {
-			select {
-			case resync <- struct{}{}:
-			default:
-			}
-		},
-		OnError: func(err error) { h.log.WithError(err).Warn("redis subscription lost; reconnecting") },
-	}, r.channel(h.node))
-
+	loopDone := make(chan struct{})
+	in := sub.ChannelWithSubscriptions()
+	go func() { <-ctx.Done(); sub.Close() }()
 	go func() {
-		for msg := range sub.Messages() {
-			e, err := decodeEnvelope([]byte(msg.Payload), 2*h.cfg.MaxMessageBytes+4096)
-			if err != nil {
-				h.log.WithError(err).Warn("dropping malformed cluster envelope")
-				continue
+		defer close(loopDone)
+		for v := range in {
+			switch msg := v.(type) {
+			case *redis.Subscription:
+				// A resubscribe after a lost connection: Redis may have restarted
+				// empty, so re-assert our registrations at once.
+				select {
+				case resync <- struct{}{}:
+				default:
+				}
+			case *redis.Message:
+				e, err := decodeEnvelope([]byte(msg.Payload), 2*h.cfg.MaxMessageBytes+4096)
+				if err != nil {
+					h.log.WithError(err).Warn("dropping malformed cluster envelope")
+					continue
+				}
+				h.flush(ctx, h.apply(e))
 			}
-			h.flush(ctx, h.apply(e))
 		}
 	}()
 
@@ -46,7 +59,7 @@ func (h *hub) startCluster(ctx context.Context, c *redisx.Client, r *redisRegist
 			h.refreshAll(ctx)
 		}
 	}()
-	return sub
+	return loopDone, nil
 }
 
 // refreshAll renews every local registration; one that another node now owns was

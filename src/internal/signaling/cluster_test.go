@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/redisx"
-	"segue/internal/redisx/redistest"
+	"github.com/redis/go-redis/v9"
 )
 
 func startNode(t *testing.T, redisURL, node string, mut func(*Config)) *testServer {
@@ -46,11 +45,24 @@ func online(t *testing.T, ts *testServer, rid string) bool {
 }
 
 // TestClusterPairing: a client on node A pairs with a gateway on node B through a real
-// Redis; offer, answer and candidates cross both ways; departures are reported across.
+// Redis, plain (redis://) and TLS-only (--tls-port, rediss://); offer, answer and
+// candidates cross both ways; departures are reported across.
 func TestClusterPairing(t *testing.T) {
-	rd := redistest.Start(t)
-	a := startNode(t, rd.URL(), "nodeA", nil)
-	b := startNode(t, rd.URL(), "nodeB", nil)
+	for _, withTLS := range []bool{false, true} {
+		t.Run(map[bool]string{false: "redis", true: "rediss"}[withTLS], func(t *testing.T) {
+			testClusterPairing(t, withTLS)
+		})
+	}
+}
+
+func testClusterPairing(t *testing.T, withTLS bool) {
+	rd := startRedis(t, withTLS)
+	if withTLS && !strings.HasPrefix(rd.URL(), "rediss://") {
+		t.Fatal(rd.URL())
+	}
+	tlsCfg := func(c *Config) { c.RedisTLS = rd.tls }
+	a := startNode(t, rd.URL(), "nodeA", tlsCfg)
+	b := startNode(t, rd.URL(), "nodeB", tlsCfg)
 	g := registerGateway(t, b.wsURL, testRID)
 	if !online(t, a, testRID) {
 		t.Fatal("node A does not see the gateway on node B")
@@ -95,7 +107,7 @@ func TestClusterPairing(t *testing.T) {
 
 // TestClusterReplaced: registering an ID on node B closes its socket on node A with 4000.
 func TestClusterReplaced(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	a := startNode(t, rd.URL(), "nodeA", nil)
 	b := startNode(t, rd.URL(), "nodeB", nil)
 	g1 := registerGateway(t, a.wsURL, testRID)
@@ -116,7 +128,7 @@ func TestClusterReplaced(t *testing.T) {
 
 // TestClusterFallback: the gateway's node serves the fallback ICE servers.
 func TestClusterFallback(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	a := startNode(t, rd.URL(), "nodeA", nil)
 	b := startNode(t, rd.URL(), "nodeB", func(c *Config) { c.SessionReadyTimeout = 50 * time.Millisecond })
 	g := registerGateway(t, b.wsURL, testRID)
@@ -132,11 +144,11 @@ func TestClusterFallback(t *testing.T) {
 // TestClusterRedisRestart: after Redis restarts empty, nodes resubscribe and re-assert
 // their registrations, and cross-node pairing works again.
 func TestClusterRedisRestart(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	a := startNode(t, rd.URL(), "nodeA", nil)
 	b := startNode(t, rd.URL(), "nodeB", nil)
 	g := registerGateway(t, b.wsURL, testRID)
-	rd.Restart(t)
+	rd.restart(t)
 	waitFor(t, func() bool { return online(t, a, testRID) })
 	var sid string
 	// The first publish after the restart may meet a dead pooled connection; the client
@@ -162,12 +174,12 @@ func TestClusterRedisRestart(t *testing.T) {
 // TestClusterDeadNode: a registration left by a node that died (nobody on its channel)
 // answers "Server not found" instead of leaving the client waiting.
 func TestClusterDeadNode(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	a := startNode(t, rd.URL(), "nodeA", nil)
-	opts, _ := redisx.ParseURL(rd.URL())
-	rc := redisx.New(opts)
+	opts, _ := redisOptions(Config{RedisURL: rd.URL()})
+	rc := redis.NewClient(opts)
 	defer rc.Close()
-	if _, err := rc.Set(context.Background(), "segue:signaling:gw:"+testRID, "deadnode.1", redisx.SetOptions{TTL: time.Minute}); err != nil {
+	if err := rc.Set(context.Background(), "segue:signaling:gw:"+testRID, "deadnode.1", time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
 	c := dialAs(t, a.wsURL, "10.0.0.2")
@@ -181,7 +193,7 @@ func TestClusterDeadNode(t *testing.T) {
 // TestEmptyICEListSurvives: a gateway that says "no ICE servers" ([]) is not turned
 // into "use your defaults" (absent), on one node or across two.
 func TestEmptyICEListSurvives(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	a := startNode(t, rd.URL(), "nodeA", nil)
 	b := startNode(t, rd.URL(), "nodeB", nil)
 	g := registerGateway(t, b.wsURL, testRID)

@@ -2,6 +2,7 @@ package signaling
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +15,11 @@ import (
 // Config configures a signaling server. Zero values take the defaults listed, which
 // match MA's public server where it has one.
 type Config struct {
-	Addr              string // listen address for Run; default "0.0.0.0:8787"
-	RedisURL          string // "" = single node, registry in memory
-	RedisPrefix       string // key and channel prefix; default "segue:signaling:"
-	TrustForwardedFor bool   // take the client IP from the last X-Forwarded-For entry (only behind a proxy you run)
+	Addr              string      // listen address for Run; default "0.0.0.0:8787"
+	RedisURL          string      // "" = single node, registry in memory; redis:// or rediss:// (TLS)
+	RedisTLS          *tls.Config // for rediss://: roots and client certificates; default system roots
+	RedisPrefix       string      // key and channel prefix; default "segue:signaling:"
+	TrustForwardedFor bool        // take the client IP from the last X-Forwarded-For entry (only behind a proxy you run)
 
 	MaxMessageBytes        int           // per frame; default 64 KiB
 	RateLimitPerMinute     int           // messages per IP per minute, ping/pong exempt; default 100

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"segue/internal/redisx/redistest"
 )
 
 // TestKeepalive: the server sends protocol pings and JSON pings; a socket that never
@@ -60,7 +59,7 @@ func TestKeepalive(t *testing.T) {
 // TestNoGoroutineLeak: after Close every goroutine the server started has ended, on a
 // single node and in a cluster.
 func TestNoGoroutineLeak(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	for _, redisURL := range []string{"", rd.URL()} {
 		base := runtime.NumGoroutine()
 		func() {

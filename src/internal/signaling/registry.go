@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"segue/internal/redisx"
+	"github.com/redis/go-redis/v9"
 )
 
 // registry is the cluster's shared view: who owns each remote ID, and a way to reach
@@ -24,7 +24,7 @@ type registry interface {
 // redisRegistry keeps "<prefix>gw:<RID>" = "<node>.<serial>" with a TTL the owning node
 // refreshes, and gives every node a channel "<prefix>node:<node>" for envelopes.
 type redisRegistry struct {
-	c      *redisx.Client
+	c      *redis.Client
 	prefix string
 	ttl    time.Duration
 }
@@ -42,41 +42,50 @@ func (r *redisRegistry) channel(node string) string { return r.prefix + "node:" 
 func (r *redisRegistry) register(ctx context.Context, rid, token string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	prev, _, err := r.c.SetGet(ctx, r.key(rid), token, redisx.SetOptions{TTL: r.ttl})
+	prev, err := r.c.SetArgs(ctx, r.key(rid), token, redis.SetArgs{TTL: r.ttl, Get: true}).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
 	return prev, err
 }
 
 // Compare-and-delete: a node only removes its own registration, never a newer one.
-const unregisterScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
+var unregisterScript = redis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
 
 func (r *redisRegistry) unregister(ctx context.Context, rid, token string) error {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	_, err := r.c.Eval(ctx, unregisterScript, []string{r.key(rid)}, token)
-	return err
+	return unregisterScript.Run(ctx, r.c, []string{r.key(rid)}, token).Err()
 }
 
 func (r *redisRegistry) lookup(ctx context.Context, rid string) (string, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	return r.c.Get(ctx, r.key(rid))
+	v, err := r.c.Get(ctx, r.key(rid)).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	}
+	return v, true, nil
 }
 
 // Refresh keeps our entry alive, recreates it if it expired (Redis restarted or was
 // unreachable longer than the TTL), and reports 0 when another owner holds it now.
-const refreshScript = `local v = redis.call('GET', KEYS[1])
+var refreshScript = redis.NewScript(`local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
-return 0`
+return 0`)
 
 func (r *redisRegistry) refresh(ctx context.Context, rid, token string) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	v, err := r.c.Eval(ctx, refreshScript, []string{r.key(rid)}, token, strconv.FormatInt(r.ttl.Milliseconds(), 10))
+	v, err := refreshScript.Run(ctx, r.c, []string{r.key(rid)}, token, strconv.FormatInt(r.ttl.Milliseconds(), 10)).Int()
 	if err != nil {
 		return true, err // unknown: keep the local registration
 	}
-	return v.Int == 1, nil
+	return v == 1, nil
 }
 
 func (r *redisRegistry) publish(ctx context.Context, node string, e envelope) error {
@@ -86,7 +95,7 @@ func (r *redisRegistry) publish(ctx context.Context, node string, e envelope) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	n, err := r.c.Publish(ctx, r.channel(node), string(b))
+	n, err := r.c.Publish(ctx, r.channel(node), b).Result()
 	if err == nil && n == 0 {
 		return fmt.Errorf("%w: %s", errNodeGone, node)
 	}

@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/redis/go-redis/v9"
 	"github.com/sirupsen/logrus"
-
-	"segue/internal/redisx"
 )
 
 // Server is the signaling server as an http.Handler: /ws, /health, /api/check/<id>.
@@ -25,8 +24,8 @@ type Server struct {
 	hub      *hub
 	upgrader websocket.Upgrader
 	jsonPing []byte
-	redis    *redisx.Client
-	sub      *redisx.Subscription
+	redis    *redis.Client
+	subDone  <-chan struct{}
 	cancel   context.CancelFunc
 	handlers sync.WaitGroup
 }
@@ -63,14 +62,14 @@ func NewServer(ctx context.Context, cfg Config, log *logrus.Logger) (*Server, er
 	}
 	var reg *redisRegistry
 	if cfg.RedisURL != "" {
-		opts, err := redisx.ParseURL(cfg.RedisURL)
+		opts, err := redisOptions(cfg)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("signaling: %w", err)
 		}
-		s.redis = redisx.New(opts)
+		s.redis = redis.NewClient(opts)
 		pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
-		err = s.redis.Ping(pctx)
+		err = s.redis.Ping(pctx).Err()
 		pcancel()
 		if err != nil {
 			cancel()
@@ -81,11 +80,8 @@ func NewServer(ctx context.Context, cfg Config, log *logrus.Logger) (*Server, er
 	}
 	if reg != nil {
 		s.hub = newHub(ctx, cfg, s.log, node, reg)
-		s.sub = s.hub.startCluster(ctx, s.redis, reg)
-		rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
-		err := s.sub.Ready(rctx)
-		rcancel()
-		if err != nil {
+		var err error
+		if s.subDone, err = s.hub.startCluster(ctx, s.redis, reg); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("signaling: redis subscribe: %w", err)
 		}
@@ -107,8 +103,8 @@ func (s *Server) Close() {
 		s.log.Warn("signaling: sockets still open after shutdown timeout")
 	}
 	s.cancel()
-	if s.sub != nil {
-		<-s.sub.Done()
+	if s.subDone != nil {
+		<-s.subDone
 	}
 	if s.redis != nil {
 		s.redis.Close()

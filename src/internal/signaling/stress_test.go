@@ -7,14 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/redisx/redistest"
 )
 
 // TestConcurrentPairings: many gateways and clients spread over two nodes pair at the
 // same time (run under -race, this is the hub's concurrency test). Every client gets
 // its own answer, tagged with its own session.
 func TestConcurrentPairings(t *testing.T) {
-	rd := redistest.Start(t)
+	rd := startRedis(t, false)
 	mut := func(c *Config) { c.RateLimitPerMinute = 1 << 20 }
 	nodes := []*testServer{startNode(t, rd.URL(), "nodeA", mut), startNode(t, rd.URL(), "nodeB", mut)}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
