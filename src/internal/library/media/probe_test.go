@@ -53,6 +53,9 @@ func TestProbeFFmpegEncodes(t *testing.T) {
 		{"s16.flac", []string{"-ar", "44100", "-ac", "2", "-sample_fmt", "s16", "-c:a", "flac"}, media.CodecFLAC, 16, false, 0, false},
 		{"s24.flac", []string{"-ar", "96000", "-ac", "1", "-sample_fmt", "s32", "-c:a", "flac"}, media.CodecFLAC, 24, false, 0, false},
 		{"q3.ogg", []string{"-ar", "44100", "-ac", "2", "-c:a", "libvorbis", "-b:a", "112k"}, media.CodecVorbis, 0, false, 0, true},
+		{"aac.m4a", []string{"-ar", "44100", "-ac", "2", "-c:a", "aac", "-b:a", "128k"}, media.CodecAAC, 0, false, time.Millisecond, false},
+		{"alac.m4a", []string{"-ar", "48000", "-ac", "1", "-sample_fmt", "s16p", "-c:a", "alac"}, media.CodecALAC, 16, false, 0, false},
+		{"alac24.m4a", []string{"-ar", "96000", "-ac", "2", "-sample_fmt", "s32p", "-c:a", "alac"}, media.CodecALAC, 24, false, 0, false},
 		{"mono.opus", []string{"-ar", "48000", "-ac", "1", "-c:a", "libopus", "-b:a", "48k"}, media.CodecOpus, 0, false, 0, false},
 		{"stereo.opus", []string{"-ar", "24000", "-ac", "2", "-c:a", "libopus", "-b:a", "96k"}, media.CodecOpus, 0, false, 0, false},
 	}
@@ -65,7 +68,7 @@ func TestProbeFFmpegEncodes(t *testing.T) {
 			ff := mediatest.FFprobe(t, path)
 			a := got.Audio
 			if string(a.Codec) != ff.Codec || a.Codec != c.codec || a.SampleRate != ff.SampleRate || a.Channels != ff.Channels ||
-				a.BitDepth != c.depth || a.VBR != c.vbr || a.Lossless != (c.codec == media.CodecFLAC) {
+				a.BitDepth != c.depth || a.VBR != c.vbr || a.Lossless != (c.codec == media.CodecFLAC || c.codec == media.CodecALAC) {
 				t.Errorf("audio %+v, ffprobe %+v", a, ff)
 			}
 			if c.codec == media.CodecOpus {

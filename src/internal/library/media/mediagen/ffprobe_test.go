@@ -26,6 +26,10 @@ func TestFFprobeAgrees(t *testing.T) {
 		{Variant: OggVorbis, Audio: media.Audio{SampleRate: 22050, Channels: 1, BitRate: 64000, Duration: 2 * time.Second}},
 		{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 64000, Duration: 3 * time.Second}, Cover: &cover},
 		{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 1, BitRate: 24000, Duration: 2 * time.Second}},
+		{Variant: M4AAAC, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitRate: 128000, Duration: 3 * time.Second}, Cover: &cover},
+		{Variant: M4AAAC, Audio: media.Audio{SampleRate: 24000, Channels: 1, BitRate: 48000, Duration: 2 * time.Second}},
+		{Variant: M4AALAC, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitDepth: 16, Duration: 3 * time.Second}, Cover: &cover},
+		{Variant: M4AALAC, Audio: media.Audio{SampleRate: 96000, Channels: 1, BitDepth: 24, Duration: 2 * time.Second}},
 	} {
 		tr.Tags = fullTags()
 		enc, err := Encode(tr)

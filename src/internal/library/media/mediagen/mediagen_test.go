@@ -91,6 +91,11 @@ func TestEncodeProbeRoundTrip(t *testing.T) {
 		{"opus stereo 64k", Track{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 64000, Duration: 3 * time.Second}, Cover: &png}},
 		{"opus mono 16k", Track{Variant: OggOpus, Audio: media.Audio{SampleRate: 48000, Channels: 1, BitRate: 16000, Duration: 2500 * time.Millisecond}}},
 		{"opus untagged", Track{Variant: OggOpus, Untagged: true, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 32000, Duration: time.Second}}},
+		{"aac 44.1k stereo", Track{Variant: M4AAAC, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitRate: 128000, Duration: 5 * time.Second}, Cover: &jpg}},
+		{"aac 22.05k mono", Track{Variant: M4AAAC, Audio: media.Audio{SampleRate: 22050, Channels: 1, BitRate: 64000, Duration: 1300 * time.Millisecond}, Cover: &png}},
+		{"alac 44.1k/16 stereo", Track{Variant: M4AALAC, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitDepth: 16, Duration: 3 * time.Second}, Cover: &png}},
+		{"alac 96k/24 mono", Track{Variant: M4AALAC, Audio: media.Audio{SampleRate: 96000, Channels: 1, BitDepth: 24, Duration: 2 * time.Second}}},
+		{"alac untagged", Track{Variant: M4AALAC, Untagged: true, Audio: media.Audio{SampleRate: 48000, Channels: 2, BitDepth: 16, Duration: time.Second}}},
 		{"flac untagged", Track{Variant: FLAC, Untagged: true, Audio: media.Audio{SampleRate: 44100, Channels: 2, BitDepth: 16, Duration: time.Second}}},
 	}
 	for _, c := range cases {

@@ -32,7 +32,7 @@ type FolderCover struct {
 }
 
 // AllVariants lists every variant Encode writes.
-var AllVariants = []Variant{MP3CBR, MP3CBRBare, MP3Xing, MP3VBRI, FLAC, OggVorbis, OggOpus}
+var AllVariants = []Variant{MP3CBR, MP3CBRBare, MP3Xing, MP3VBRI, FLAC, OggVorbis, OggOpus, M4AAAC, M4AALAC}
 
 // genres is the pool tracks draw from: ID3v1 ones and others, Unicode included.
 var genres = []struct {
@@ -138,6 +138,14 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 	case OggVorbis:
 		a.SampleRate = []int{44100, 48000, 22050}[p.r.IntN(3)]
 		a.BitRate = []int{64000, 96000, 128000, 160000}[p.r.IntN(4)]
+	case M4AAAC:
+		a.SampleRate = []int{44100, 48000, 32000}[p.r.IntN(3)]
+		a.BitRate = []int{96000, 128000, 256000}[p.r.IntN(3)]
+	case M4AALAC:
+		a.SampleRate, a.BitDepth = 44100, 16
+		if p.chance(30) {
+			a.SampleRate, a.BitDepth = 96000, 24
+		}
 	case OggOpus:
 		a.SampleRate = 48000
 		a.BitRate = []int{16000, 32000, 64000}[p.r.IntN(3)]

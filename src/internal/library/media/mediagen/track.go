@@ -23,6 +23,8 @@ const (
 	FLAC       Variant = "flac"
 	OggVorbis  Variant = "ogg-vorbis"
 	OggOpus    Variant = "ogg-opus"
+	M4AAAC     Variant = "m4a-aac"
+	M4AALAC    Variant = "m4a-alac"
 )
 
 // Ext is the file name extension of the variant's files.
@@ -34,6 +36,8 @@ func (v Variant) Ext() string {
 		return ".ogg"
 	case OggOpus:
 		return ".opus"
+	case M4AAAC, M4AALAC:
+		return ".m4a"
 	}
 	return ".mp3"
 }
@@ -84,6 +88,8 @@ func Encode(t Track) (Encoded, error) {
 		return encodeVorbis(t)
 	case OggOpus:
 		return encodeOpus(t)
+	case M4AAAC, M4AALAC:
+		return encodeM4A(t)
 	}
 	return Encoded{}, fmt.Errorf("mediagen: unknown variant %q", t.Variant)
 }
