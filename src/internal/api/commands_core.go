@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"segue/internal/clock"
@@ -31,6 +32,10 @@ func RegisterCoreCommands(reg *Registry, d CoreDeps) {
 			Handler: func(ctx context.Context, c *Call) (any, error) {
 				return float64(d.Clock.Now().UnixNano()) / float64(time.Second), nil
 			}},
+		// MA answers set_locale before authentication too (special-cased before its
+		// dispatch); Segue has no server-side translations yet, so it only echoes.
+		Command{Name: "translations/set_locale", Public: true, Description: "Set the connection's locale for server-side texts.",
+			Args: setLocaleArgs{}, Handler: setLocale},
 		Command{Name: "config/onboard_complete", Description: "Mark onboarding as finished.",
 			Handler: func(ctx context.Context, c *Call) (any, error) {
 				if d.Onboarded() {
@@ -45,4 +50,22 @@ func RegisterCoreCommands(reg *Registry, d CoreDeps) {
 				return nil, nil
 			}},
 	)
+}
+
+type setLocaleArgs struct {
+	Locale string `json:"locale"`
+}
+
+func setLocale(ctx context.Context, c *Call) (any, error) {
+	// Unknown keys are ignored, as MA does.
+	var args setLocaleArgs
+	if len(c.Args) > 0 {
+		if err := json.Unmarshal(c.Args, &args); err != nil {
+			return nil, fail.Invalid("Invalid arguments: malformed JSON")
+		}
+	}
+	if args.Locale == "" || len(args.Locale) > 35 {
+		return nil, fail.New(fail.KindUnknownCommand, "locale required in args")
+	}
+	return map[string]string{"locale": args.Locale}, nil
 }

@@ -32,6 +32,9 @@ type Options struct {
 	MaxPerSecond int
 	// Now is the clock for rate limits (tests inject one).
 	Now func() time.Time
+	// SetupPending reports that no user exists yet: then a connection that is not
+	// on ingress gets ServerInfo and MA's "Setup required" error, and is closed.
+	SetupPending func(ctx context.Context) bool
 }
 
 func (o *Options) defaults() {

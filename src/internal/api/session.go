@@ -34,6 +34,10 @@ type Session struct {
 // commands. Unauthenticated sessions may run only public commands and `auth`,
 // and are closed if they do not authenticate in time.
 func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
+	if info.Principal == nil && !info.Ingress && s.opts.SetupPending != nil && s.opts.SetupPending(ctx) {
+		s.refuseBeforeSetup(ctx, c, info)
+		return
+	}
 	sess := &Session{srv: s, conn: c, info: info, p: info.Principal,
 		out: make(chan []byte, s.opts.QueueSize), done: make(chan struct{}), inflight: make(chan struct{}, s.opts.MaxInFlight)}
 	s.mu.Lock()

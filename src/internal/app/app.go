@@ -28,7 +28,9 @@ import (
 	"segue/internal/web"
 )
 
-// Version is the server version shown in ServerInfo (set with -ldflags).
+// Version is Segue's build version (set with -ldflags): ServerInfo segue_version,
+// Subsonic serverVersion and the start-up log. ServerInfo server_version is the MA
+// API level instead (api.MAServerVersion).
 var Version = "0.1.0"
 
 // Options are test and tooling hooks; production passes the zero value.
@@ -70,6 +72,7 @@ type App struct {
 	shutdownHooks []func(ctx context.Context)
 	auth          *authChain
 	onboardDone   atomic.Bool
+	setupDone     atomic.Bool
 	opts          Options
 	hass          *HassParts
 	remote        *remote.Controller
@@ -123,9 +126,11 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	a.Registry = api.NewRegistry()
 	a.auth = &authChain{}
 	a.auth.Add(a.Tokens)
+	apiOpts := opts.APIOptions
+	apiOpts.SetupPending = a.setupPending
 	a.API = api.NewServer(a.Registry, a.auth, func(ctx context.Context, info api.ConnInfo) any {
 		return a.ServerInfo(ctx, info)
-	}, log, opts.APIOptions)
+	}, log, apiOpts)
 	a.Kills.Subscribe(a.API.Kill)
 	w := &wiring{RoleSource: opts.RoleSource}
 	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers, PublishTo: a.API.PublishTo}
@@ -148,7 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 
 	// Each feature wires itself in its own wire_*.go file.
 	for _, feature := range []func(context.Context, *wiring) error{
-		a.wireHass, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI,
+		a.wireHass, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers,
 	} {
 		if err := feature(ctx, w); err != nil {
 			a.abort()
@@ -181,13 +186,17 @@ func (a *App) abort() {
 // ServerInfo is the first frame and GET /info.
 func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo {
 	onboard := a.onboardDone.Load()
-	si := api.ServerInfo{ServerID: a.ServerID, ServerVersion: Version, SchemaVersion: api.SchemaVersion,
+	si := api.ServerInfo{ServerID: a.ServerID, ServerVersion: api.MAServerVersion, SegueVersion: Version, SchemaVersion: api.SchemaVersion,
 		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: a.Cfg.AddonMode,
 		OnboardDone: onboard, Name: "Segue", Status: "running"}
-	if info.BaseURL != "" {
-		b := info.BaseURL
-		si.BaseURL, si.InternalURL = &b, &b
+	// The MA apps type base_url/internal_url as strings. A WebRTC connection has no
+	// URL of its own: it gets the configured external URL, else "" (the remote
+	// frontend builds its URLs origin-relative anyway).
+	b := info.BaseURL
+	if b == "" {
+		b = a.Cfg.ExternalURL
 	}
+	si.BaseURL, si.InternalURL = &b, &b
 	if a.Cfg.ExternalURL != "" {
 		e := a.Cfg.ExternalURL
 		si.ExternalURL = &e
@@ -196,6 +205,23 @@ func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo 
 		si.HasRemoteAccess = a.remote.Info().Running
 	}
 	return si
+}
+
+// setupPending reports that no user exists yet (remembered once false: setup
+// never reopens). A database that cannot answer is not "pending": the socket then
+// stays open and every login fails closed.
+func (a *App) setupPending(ctx context.Context) bool {
+	if a.setupDone.Load() {
+		return false
+	}
+	done, err := a.Users.SetupDone(ctx)
+	if err != nil {
+		return false
+	}
+	if done {
+		a.setupDone.Store(true)
+	}
+	return !done
 }
 
 // Listen binds the listeners (so tests can read the chosen ports before Serve).
@@ -271,7 +297,7 @@ func (a *App) Run(ctx context.Context) error {
 		}()
 	}
 	serve(a.publicLn, web.Public)
-	a.Log.WithField("addr", a.PublicAddr()).Info("public listener ready")
+	a.Log.WithFields(logrus.Fields{"addr": a.PublicAddr(), "version": Version, "ma_api": api.MAServerVersion}).Info("public listener ready")
 	if a.ingressLn != nil {
 		serve(a.ingressLn, web.IngressListener)
 		a.Log.WithFields(logrus.Fields{"addr": a.IngressAddr(), "trusted_peer": a.Cfg.IngressTrustedPeer}).Info("ingress listener ready")

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,10 +105,11 @@ func TestRemoteIDParseFormat(t *testing.T) {
 		t.Fatalf("bad id %q", id)
 	}
 	shown := FormatRemoteID(id)
-	if len(shown) != 26+5 || strings.Count(shown, "-") != 5 || shown[5] != '-' {
+	if len(shown) != 26+3 || strings.Count(shown, "-") != 3 || shown[8] != '-' || shown[14] != '-' || shown[20] != '-' {
 		t.Fatalf("display %q", shown)
 	}
-	for _, in := range []string{id, shown, strings.ToLower(shown), " " + strings.ReplaceAll(shown, "-", " ") + "\n"} {
+	fives := strings.Join(regexp.MustCompile(`.{1,5}`).FindAllString(id, -1), "-")
+	for _, in := range []string{id, shown, strings.ToLower(shown), " " + strings.ReplaceAll(shown, "-", " ") + "\n", fives, fives[:9] + " " + fives[9:]} {
 		got, err := ParseRemoteID(in)
 		if err != nil || got != id {
 			t.Fatalf("parse %q = %q, %v", in, got, err)

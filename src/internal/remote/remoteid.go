@@ -85,14 +85,28 @@ func ParseRemoteID(input string) (string, error) {
 	return id, nil
 }
 
-// FormatRemoteID groups an ID in blocks of five for reading aloud: VVPN3-TLP34-YMGIZ-DINCE-KQKSI-R.
+// remoteIDGroups is how the MA apps show a remote ID (Login.vue, RemoteAccessSettings.vue):
+// 8-5-5-8, so what Segue shows is what the user finds in the app.
+var remoteIDGroups = [...]int{8, 5, 5, 8}
+
+// FormatRemoteID groups an ID as the MA apps do: VVPN3TLP-34YMG-IZDIN-CEKQKSIR.
+// ParseRemoteID accepts this and any other grouping.
 func FormatRemoteID(id string) string {
 	var b strings.Builder
-	for i := 0; i < len(id); i++ {
-		if i > 0 && i%5 == 0 {
+	rest := id
+	for i, n := range remoteIDGroups {
+		if rest == "" {
+			break
+		}
+		if i > 0 {
 			b.WriteByte('-')
 		}
-		b.WriteByte(id[i])
+		n = min(n, len(rest))
+		if i == len(remoteIDGroups)-1 {
+			n = len(rest)
+		}
+		b.WriteString(rest[:n])
+		rest = rest[n:]
 	}
 	return b.String()
 }

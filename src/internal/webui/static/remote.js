@@ -3,9 +3,10 @@ import { h, fill } from './dom.js';
 import { Code } from './api.js';
 import { toCanvas } from './qr.js';
 
-/** "VVPN3TLP34YMGIZ…" → "VVPN3 TLP34 YMGIZ …": groups of five for reading aloud. */
+// Grouped 8-5-5-8 as the Music Assistant apps show it, so both read the same.
 export function groupID(id) {
-  return (String(id || '').replace(/[\s-]/g, '').match(/.{1,5}/g) || []).join(' ');
+  const s = String(id || '').replace(/[\s-]/g, '');
+  return [s.slice(0, 8), s.slice(8, 13), s.slice(13, 18), s.slice(18)].filter(Boolean).join('-');
 }
 
 export const remoteSection = {

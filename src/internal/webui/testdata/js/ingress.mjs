@@ -62,7 +62,7 @@ run(async () => {
       await page.waitForSelector('#remote-status');
       if (await page.locator('#remote-id').count()) {
         const id = await page.getAttribute('#remote-id', 'data-remote-id');
-        check(await text(page, '#remote-id') === id.match(/.{1,5}/g).join(' '), 'the remote ID is shown in groups of five');
+        check(await text(page, '#remote-id') === [id.slice(0, 8), id.slice(8, 13), id.slice(13, 18), id.slice(18)].join('-'), 'the remote ID is shown 8-5-5-8 as in the MA apps');
         const decoded = await decodeCanvas(page, '#remote-qr canvas');
         check(decoded === id, `the QR code on the remote access page decodes to the remote ID (${decoded} vs ${id})`);
         log('ok   the QR code on the remote access page decodes to the remote ID', id);
