@@ -75,8 +75,15 @@ func TestGoldenEnvelopes(t *testing.T) {
 		testutil.Golden(t, "ma/"+name, append(fx.apply(b), '\n'))
 	}
 
-	ws, first := dialGolden(t, srv.URL, fx)
+	// Before the first user: ServerInfo, MA's "Setup required", and the socket closes.
+	ws0, first := dialGolden(t, srv.URL, fx)
 	golden("serverinfo_before_setup.json", first)
+	golden("err_setup_required.json", ws0.read())
+
+	token := srv.Setup(t, "admin", "admin-password-123")
+	fx.add(token, "ADMIN_TOKEN")
+	ws, _ := dialGolden(t, srv.URL, fx)
+	golden("result_set_locale.json", ws.send(`{"message_id":"0","command":"translations/set_locale","args":{"locale":"en_GB"}}`))
 	golden("err_auth_required.json", ws.send(`{"message_id":"1","command":"auth/me"}`))
 	golden("err_unknown_command.json", ws.send(`{"message_id":2,"command":"no/such/command"}`))
 	golden("err_invalid_json.json", ws.send(`{"message_id":"3",`))
@@ -86,8 +93,6 @@ func TestGoldenEnvelopes(t *testing.T) {
 	golden("result_info.json", ws.send(`{"message_id":"7","command":"info"}`))
 	golden("result_providers.json", ws.send(`{"message_id":"8","command":"auth/providers"}`))
 
-	token := srv.Setup(t, "admin", "admin-password-123")
-	fx.add(token, "ADMIN_TOKEN")
 	var me struct {
 		UserID string `json:"user_id"`
 	}

@@ -208,10 +208,12 @@ func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo 
 }
 
 // setupPending reports that no user exists yet (remembered once false: setup
-// never reopens). A database that cannot answer is not "pending": the socket then
-// stays open and every login fails closed.
+// never reopens). With Home Assistant attached it is never pending: "Sign in with
+// Home Assistant" creates users from HA's, so the socket must stay open for it. A
+// database that cannot answer is not "pending": the socket then stays open and
+// every login fails closed.
 func (a *App) setupPending(ctx context.Context) bool {
-	if a.setupDone.Load() {
+	if a.setupDone.Load() || a.hass != nil {
 		return false
 	}
 	done, err := a.Users.SetupDone(ctx)
