@@ -36,7 +36,7 @@ func genLibrary(args []string) {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed writes the same library")
 	formats := fs.String("formats", "", "comma-separated variants (default all): "+variantNames())
 	minDur := fs.Duration("min-duration", time.Second, "shortest track")
-	maxDur := fs.Duration("max-duration", 4*time.Second, "longest track")
+	maxDur := fs.Duration("max-duration", 3*time.Second, "longest track")
 	_ = fs.Parse(args)
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gen-library: -out is required")

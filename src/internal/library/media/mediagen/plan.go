@@ -105,7 +105,7 @@ func Plan(opts Options) Library {
 		opts.Variants = AllVariants
 	}
 	if opts.MaxSeconds <= 0 {
-		opts.MinSeconds, opts.MaxSeconds = time.Second, 4*time.Second
+		opts.MinSeconds, opts.MaxSeconds = time.Second, 3*time.Second
 	}
 	opts.MinSeconds = min(max(opts.MinSeconds, time.Second/10), opts.MaxSeconds)
 	p := &planner{r: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5e9e)), opts: opts}
@@ -124,7 +124,7 @@ func Plan(opts Options) Library {
 }
 
 func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[string]string) {
-	variant := p.opts.Variants[p.r.IntN(len(p.opts.Variants))]
+	variant := p.variant()
 	a := media.Audio{Channels: 2}
 	if p.chance(12) {
 		a.Channels = 1
@@ -140,7 +140,7 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 		a.BitRate = []int{64000, 96000, 128000, 160000}[p.r.IntN(4)]
 	case M4AAAC:
 		a.SampleRate = []int{44100, 48000, 32000}[p.r.IntN(3)]
-		a.BitRate = []int{96000, 128000, 256000}[p.r.IntN(3)]
+		a.BitRate = []int{48000, 64000, 96000, 128000}[p.r.IntN(4)]
 	case M4AALAC:
 		a.SampleRate, a.BitDepth = 44100, 16
 		if p.chance(30) {
@@ -291,6 +291,24 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 			lib.Tracks = append(lib.Tracks, tr)
 		}
 	}
+}
+
+// variantWeights make a planned library look like a real one: mostly MP3 and FLAC.
+var variantWeights = map[Variant]int{MP3CBR: 16, MP3CBRBare: 5, MP3Xing: 10, MP3VBRI: 4, FLAC: 25,
+	M4AAAC: 12, M4AALAC: 5, OggVorbis: 8, OggOpus: 8}
+
+func (p *planner) variant() Variant {
+	total := 0
+	for _, v := range p.opts.Variants {
+		total += max(variantWeights[v], 1)
+	}
+	n := p.r.IntN(total)
+	for _, v := range p.opts.Variants {
+		if n -= max(variantWeights[v], 1); n < 0 {
+			return v
+		}
+	}
+	return p.opts.Variants[0]
 }
 
 func contains(list []string, s string) bool {
