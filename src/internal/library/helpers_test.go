@@ -1,14 +1,22 @@
 package library
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/clock"
+	"segue/internal/library/media"
+	"segue/internal/library/media/mediagen"
 	"segue/internal/store"
 )
 
@@ -64,11 +72,15 @@ func (f *fixture) ingest(facts ...fileFacts) writeResult {
 		}
 		batch = append(batch, pendingFile{facts: ff})
 	}
-	res, err := f.lib.writeBatch(f.ctx, batch)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	var res writeResult
 	if err := f.db.Tx(f.ctx, func(tx dbtx) error {
+		var err error
+		if res, err = f.lib.writeFiles(f.ctx, tx, batch); err != nil {
+			return err
+		}
+		if err := refreshAlbums(f.ctx, tx, uniqueIDs(res.albums), 0); err != nil {
+			return err
+		}
 		if _, err := tx.Exec("UPDATE lib_folders SET online = 1, problem = ''"); err != nil {
 			return err
 		}
@@ -83,6 +95,80 @@ func (f *fixture) ingest(facts ...fileFacts) writeResult {
 }
 
 func song(dir, file, title, artist, album string, no int) fileFacts {
+	// Facts as a probe would return them, for tests of the query layer.
 	return fileFacts{dir: dir, file: file, title: title, artists: []string{artist}, album: album, trackNo: no,
 		size: 1000 + int64(no), mtime: 1, duration: 3 * time.Minute, bitRate: 320, sampleRate: 44100, channels: 2, codec: "mp3"}
+}
+
+// scan runs one full scan of every folder, as the background loop does.
+func (f *fixture) scan() ScanStatus {
+	f.t.Helper()
+	f.lib.scanAll(f.ctx, true)
+	st := f.lib.Status()
+	if st.LastError != "" {
+		f.t.Fatalf("scan: %s", st.LastError)
+	}
+	return st
+}
+
+// write encodes one generated track at rel beneath dir.
+func writeTrack(t *testing.T, dir, rel string, tags media.Tags, cover bool) {
+	t.Helper()
+	tr := mediagen.Track{Path: rel, Variant: mediagen.MP3CBR, Tags: tags,
+		Audio: media.Audio{SampleRate: 44100, Channels: 2, BitRate: 64000, Duration: 2 * time.Second}}
+	if strings.HasSuffix(rel, ".flac") {
+		tr.Variant, tr.Audio.BitRate, tr.Audio.BitDepth = mediagen.FLAC, 0, 16
+	}
+	if cover {
+		tr.Cover = &mediagen.Image{MIME: "image/png", Data: pngBytes(t, 64)}
+	}
+	enc, err := mediagen.Encode(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, enc.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tags(title, artist, album string, no int) media.Tags {
+	return media.Tags{Title: title, Artist: artist, Artists: []string{artist}, Album: album, TrackNumber: no}
+}
+
+func pngBytes(t *testing.T, size int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for y := range size {
+		for x := range size {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 4), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func (f *fixture) albums(v Viewer) []Album {
+	f.t.Helper()
+	as, err := f.lib.Albums(f.ctx, v, AlbumQuery{Sort: Sort{By: OrderSortName}, Page: Page{Limit: MaxLimit}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return as
+}
+
+func (f *fixture) tracks(v Viewer, q TrackQuery) []Track {
+	f.t.Helper()
+	q.Page.Limit = MaxLimit
+	ts, err := f.lib.Tracks(f.ctx, v, q)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ts
 }

@@ -3,7 +3,6 @@ package library
 import (
 	"context"
 	"database/sql"
-	"slices"
 )
 
 // pendingFile is one new or changed file on its way into the database.
@@ -86,11 +85,15 @@ func prepareIngest(ctx context.Context, tx dbtx) (*ingestStmts, func(), error) {
 	return s, closeAll, nil
 }
 
-// writeBatch stores new and changed files in one transaction.
-func (l *Library) writeBatch(ctx context.Context, batch []pendingFile) (writeResult, error) {
+// writeFiles stores new and changed files within a scan's write transaction;
+// the caller recomputes the albums it returns.
+func (l *Library) writeFiles(ctx context.Context, tx dbtx, batch []pendingFile) (writeResult, error) {
 	var res writeResult
+	if len(batch) == 0 {
+		return res, nil
+	}
 	now := millis(l.clock.Now())
-	err := l.db.Tx(ctx, func(tx dbtx) error {
+	err := func() error {
 		st, done, err := prepareIngest(ctx, tx)
 		if err != nil {
 			return err
@@ -203,10 +206,8 @@ func (l *Library) writeBatch(ctx context.Context, batch []pendingFile) (writeRes
 			res.changes = append(res.changes, Change{Op: op, Kind: KindTrack, ID: id})
 			res.albums = append(res.albums, albumID)
 		}
-		slices.Sort(res.albums)
-		res.albums = slices.Compact(res.albums)
-		return refreshAlbums(ctx, tx, res.albums, now)
-	})
+		return nil
+	}()
 	return res, err
 }
 

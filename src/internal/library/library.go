@@ -35,7 +35,19 @@ type Deps struct {
 	Log    *logrus.Logger
 	// Folders are the configured music folders (absolute paths).
 	Folders []string
+	// ScanInterval repeats a full scan; 0 scans only at start, on request and on
+	// watched changes.
+	ScanInterval time.Duration
+	// Watch follows changes with file-system notifications where they work.
+	Watch bool
+	// CacheDir holds thumbnails (<data>/cache/art), at most CacheBytes of them
+	// (DefaultCacheBytes when 0). Empty: covers are served at their own size.
+	CacheDir   string
+	CacheBytes int64
 }
+
+// DefaultCacheBytes bounds the thumbnail cache.
+const DefaultCacheBytes = 256 << 20
 
 // Library is the music library.
 type Library struct {
@@ -49,6 +61,13 @@ type Library struct {
 
 	nowPlaying nowPlayingSet
 	subs       subscribers
+	scan       scanState
+	// trigger asks the scan loop for a full scan; scanInterval repeats one.
+	trigger      chan struct{}
+	scanInterval time.Duration
+	watch        bool
+	watcher      *watcher
+	thumbs       *thumbCache
 }
 
 // Open migrates the library schema and registers the configured folders. It
@@ -64,9 +83,17 @@ func Open(ctx context.Context, d Deps) (*Library, error) {
 		}
 		return nil, err
 	}
-	l := &Library{db: d.DB, clock: d.Clock, rnd: d.Random, log: d.Log}
+	l := &Library{db: d.DB, clock: d.Clock, rnd: d.Random, log: d.Log, trigger: make(chan struct{}, 1),
+		scanInterval: d.ScanInterval, watch: d.Watch}
 	if l.clock == nil {
 		l.clock = clock.Real{}
+	}
+	if d.CacheDir != "" {
+		limit := d.CacheBytes
+		if limit <= 0 {
+			limit = DefaultCacheBytes
+		}
+		l.thumbs = newThumbCache(d.CacheDir, limit, l.clock.Now)
 	}
 	if err := l.registerFolders(ctx, d.Folders); err != nil {
 		return nil, err

@@ -1,0 +1,59 @@
+package library
+
+import (
+	"context"
+	"time"
+)
+
+// watchDebounce waits for a burst of file-system changes to settle before the
+// quick scan that follows them.
+const watchDebounce = 2 * time.Second
+
+// Run scans in the background until ctx ends: a full scan at once, then on
+// StartScan, every ScanInterval, and shortly after watched changes.
+func (l *Library) Run(ctx context.Context) error {
+	if l.watch {
+		w, err := newWatcher(l.log)
+		if err == nil {
+			l.watcher = w
+			defer w.close()
+		} else if l.log != nil {
+			l.log.WithError(err).Warn("library: file-system watching is not available; rescans run on request and at the interval")
+		}
+	}
+	var tick <-chan time.Time
+	if l.scanInterval > 0 {
+		t := time.NewTicker(l.scanInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	l.scanAll(ctx, true)
+	for {
+		var changed <-chan struct{}
+		if l.watcher != nil {
+			changed = l.watcher.settled
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-l.trigger:
+			l.scanAll(ctx, true)
+		case <-tick:
+			l.scanAll(ctx, true)
+		case <-changed:
+			l.scanAll(ctx, false)
+		}
+	}
+}
+
+// StartScan asks for a full scan. It returns false when one is already waiting
+// to start; a scan under way finishes first and the new one follows it.
+func (l *Library) StartScan() bool {
+	select {
+	case l.trigger <- struct{}{}:
+		l.updateStatus(true, func(s *ScanStatus) {})
+		return true
+	default:
+		return false
+	}
+}
