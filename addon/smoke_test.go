@@ -61,7 +61,7 @@ func buildSegue(t *testing.T, dir string) string {
 	}
 	goTool := requireTool(t, "go")
 	bin := filepath.Join(dir, "segue-real")
-	cmd := exec.Command(goTool, "build", "-o", bin, "./cmd/segue")
+	cmd := exec.Command(goTool, "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/segue") // as the Dockerfile builds it
 	cmd.Dir = src
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/segue in %s: %v\n%s", src, err, out)

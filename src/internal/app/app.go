@@ -22,6 +22,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/config"
+	"segue/internal/library"
 	"segue/internal/remote"
 	"segue/internal/secrets"
 	"segue/internal/store"
@@ -62,12 +63,16 @@ type App struct {
 	Registry *api.Registry
 	API      *api.Server
 	Web      *web.Server
+	Library  *library.Library
 	ServerID string
 
 	publicLn, ingressLn net.Listener
 	servers             []*http.Server
 	background          sync.WaitGroup
 	stopBackground      context.CancelFunc
+	// onRun is background work that starts when the server runs (not when a
+	// command-line tool only builds the App); it ends when ctx does.
+	onRun []func(ctx context.Context)
 	// shutdownHooks run in reverse order before the database closes.
 	shutdownHooks []func(ctx context.Context)
 	auth          *authChain
@@ -153,7 +158,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 
 	// Each feature wires itself in its own wire_*.go file.
 	for _, feature := range []func(context.Context, *wiring) error{
-		a.wireHass, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers,
+		a.wireHass, a.wireLibrary, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers,
 	} {
 		if err := feature(ctx, w); err != nil {
 			a.abort()
@@ -282,6 +287,9 @@ func (a *App) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.Background())
 	a.stopBackground = stop
 	a.goBackground(func() { a.Tokens.RunFlusher(bg, time.Minute) })
+	for _, fn := range a.onRun {
+		a.goBackground(func() { fn(bg) })
+	}
 
 	errc := make(chan error, 2)
 	serve := func(ln net.Listener, l web.Listener) {

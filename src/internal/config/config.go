@@ -39,7 +39,17 @@ type Config struct {
 	// HomeAssistantURL is where the server reaches HA Core directly (HA sign-in
 	// token exchange); empty means http://homeassistant:8123 in the add-on.
 	HomeAssistantURL string
+
+	// MusicDirs are the music folders (each one Subsonic music folder and one MA
+	// provider); none outside the add-on means a generated demo library.
+	MusicDirs []string
+	// ScanIntervalMinutes repeats a full library scan; 0 scans only at start, on
+	// request and after watched file changes.
+	ScanIntervalMinutes int
 }
+
+// AddonMusicDirs are the add-on's default music folders (mapped read-only).
+func AddonMusicDirs() []string { return []string{"/media", "/share/music"} }
 
 // Add-on network facts (host network: the hassio bridge address and the Supervisor's ingress proxy).
 const (
@@ -51,6 +61,8 @@ const (
 	defaultLongLived  = 365
 	defaultDataDir    = "./data"
 	defaultPublicAddr = "0.0.0.0:8095"
+	// A full rescan every hour finds what watching cannot see (network shares).
+	defaultScanInterval = 60
 )
 
 // Defaults returns the configuration before any source is applied.
@@ -65,6 +77,7 @@ func Defaults() Config {
 		RemoteAccess:          "auto",
 		SignalingURL:          DefaultSignaling,
 		AllowSelfRegistration: true,
+		ScanIntervalMinutes:   defaultScanInterval,
 	}
 }
 
@@ -87,6 +100,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		c.DataDir = "/data"
 		c.PublicAddr = AddonPublicAddr
 		c.IngressAddr = AddonIngressAddr
+		c.MusicDirs = AddonMusicDirs()
 	}
 
 	// The options file is chosen first (flag, then environment), then read.
@@ -193,6 +207,14 @@ func (c *Config) Validate() error {
 	case "auto", "on", "off":
 	default:
 		bad("remote_access", "%q is not one of auto, on, off", c.RemoteAccess)
+	}
+	if c.ScanIntervalMinutes < 0 || c.ScanIntervalMinutes > 7*24*60 {
+		bad("scan_interval", "%d minutes is outside 0..10080", c.ScanIntervalMinutes)
+	}
+	for _, d := range c.MusicDirs {
+		if strings.ContainsRune(d, 0) {
+			bad("music_dirs", "%q is not a path", d)
+		}
 	}
 	if c.LongLivedTokenDays < 1 || c.LongLivedTokenDays > 3650 {
 		bad("long_lived_token_days", "%d is outside 1..3650", c.LongLivedTokenDays)

@@ -60,3 +60,26 @@ func TestBadValuesNameTheOption(t *testing.T) {
 		t.Errorf("bad options file: %v", err)
 	}
 }
+
+// TestMusicDirs: the flag is comma-separated and repeatable, the environment
+// variable comma-separated, the add-on defaults to /media and /share/music.
+func TestMusicDirs(t *testing.T) {
+	c, err := Load([]string{"--music-dirs", "/a,/b", "--music-dirs", "/c"}, env(nil), io.Discard)
+	if err != nil || strings.Join(c.MusicDirs, "|") != "/a|/b|/c" {
+		t.Fatalf("flags: %v, %v", c.MusicDirs, err)
+	}
+	c, err = Load(nil, env(map[string]string{"SEGUE_MUSIC_DIRS": "/x, /y"}), io.Discard)
+	if err != nil || strings.Join(c.MusicDirs, "|") != "/x|/y" {
+		t.Fatalf("env: %q, %v", c.MusicDirs, err)
+	}
+	c, err = Load(nil, env(map[string]string{"SUPERVISOR_TOKEN": "t", "SEGUE_OPTIONS_FILE": "/nonexistent/options.json"}), io.Discard)
+	if err != nil || strings.Join(c.MusicDirs, "|") != "/media|/share/music" {
+		t.Fatalf("add-on default: %v", c.MusicDirs)
+	}
+	if c, err := Load(nil, env(nil), io.Discard); err != nil || len(c.MusicDirs) != 0 || c.ScanIntervalMinutes != 60 {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	if _, err := Load([]string{"--scan-interval", "-1"}, env(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "scan_interval") {
+		t.Fatalf("negative interval: %v", err)
+	}
+}

@@ -46,6 +46,10 @@ func options() []option {
 			func(c *Config) any { return &c.ExternalURL }},
 		{"supervisor-url", "SEGUE_SUPERVISOR_URL", "", "Supervisor API base URL",
 			func(c *Config) any { return &c.SupervisorURL }},
+		{"music-dirs", "SEGUE_MUSIC_DIRS", "music_dirs", "comma-separated music folders, repeatable (add-on: /media,/share/music; none: a generated demo library)",
+			func(c *Config) any { return &c.MusicDirs }},
+		{"scan-interval", "SEGUE_SCAN_INTERVAL", "scan_interval", "minutes between full library rescans (0: only at start, on request and after file changes)",
+			func(c *Config) any { return &c.ScanIntervalMinutes }},
 		{"homeassistant-url", "SEGUE_HOMEASSISTANT_URL", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)",
 			func(c *Config) any { return &c.HomeAssistantURL }},
 	}

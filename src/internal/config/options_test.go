@@ -109,7 +109,8 @@ func TestOptionNamesStayPut(t *testing.T) {
 		"remote-access|SEGUE_REMOTE_ACCESS|remote_access", "signaling-url|SEGUE_SIGNALING_URL|signaling_url",
 		"ice-servers|SEGUE_ICE_SERVERS|ice_servers", "allow-self-registration|SEGUE_ALLOW_SELF_REGISTRATION|allow_self_registration",
 		"external-url|SEGUE_EXTERNAL_URL|external_url", "supervisor-url|SEGUE_SUPERVISOR_URL|",
-		"homeassistant-url|SEGUE_HOMEASSISTANT_URL|",
+		"homeassistant-url|SEGUE_HOMEASSISTANT_URL|", "music-dirs|SEGUE_MUSIC_DIRS|music_dirs",
+		"scan-interval|SEGUE_SCAN_INTERVAL|scan_interval",
 	}
 	for _, w := range want {
 		found := false

@@ -75,6 +75,9 @@ func (f *flagValue) Set(v string) error {
 	if err := setText(f.field, v); err != nil {
 		return err
 	}
+	if _, list := f.field.(*[]string); list && f.set {
+		v = f.text + "," + v // a list flag may be repeated
+	}
 	f.text, f.set = v, true
 	return nil
 }

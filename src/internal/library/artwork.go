@@ -61,7 +61,24 @@ func (l *Library) CoverArt(ctx context.Context, v Viewer, coverID int64, size in
 	if err != nil {
 		return nil, err
 	}
-	if !v.allows(art.folderID) || !l.online(art.folderID) {
+	if !v.allows(art.folderID) {
+		return nil, fail.NotFound("Cover art not found")
+	}
+	return l.cover(art, size)
+}
+
+// Cover is CoverArt without a viewer, for MA's unauthenticated /imageproxy: the
+// caller must hand out only ids it keyed itself, for items the user could see.
+func (l *Library) Cover(ctx context.Context, coverID int64, size int) (*Picture, error) {
+	art, err := l.artRow(ctx, coverID)
+	if err != nil {
+		return nil, err
+	}
+	return l.cover(art, size)
+}
+
+func (l *Library) cover(art artRow, size int) (*Picture, error) {
+	if !l.online(art.folderID) {
 		return nil, fail.NotFound("Cover art not found")
 	}
 	mtime := time.Unix(0, art.mtime).UTC()
@@ -81,7 +98,7 @@ func (l *Library) CoverArt(ctx context.Context, v Viewer, coverID int64, size in
 	thumb, err := l.thumbs.make(art, size, data)
 	if err != nil {
 		if l.log != nil {
-			l.log.WithError(err).WithField("cover", coverID).Debug("library: serving the original cover")
+			l.log.WithError(err).WithField("cover", art.id).Debug("library: serving the original cover")
 		}
 		return bytesPicture(data, mtime), nil
 	}

@@ -103,8 +103,7 @@ func song(dir, file, title, artist, album string, no int) fileFacts {
 // scan runs one full scan of every folder, as the background loop does.
 func (f *fixture) scan() ScanStatus {
 	f.t.Helper()
-	f.lib.scanAll(f.ctx, true)
-	st := f.lib.Status()
+	st := f.lib.Scan(f.ctx, true)
 	if st.LastError != "" {
 		f.t.Fatalf("scan: %s", st.LastError)
 	}

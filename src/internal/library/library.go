@@ -62,6 +62,7 @@ type Library struct {
 	nowPlaying nowPlayingSet
 	subs       subscribers
 	scan       scanState
+	scanning   sync.Mutex // one scan at a time
 	// trigger asks the scan loop for a full scan; scanInterval repeats one.
 	trigger      chan struct{}
 	scanInterval time.Duration

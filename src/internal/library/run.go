@@ -27,7 +27,7 @@ func (l *Library) Run(ctx context.Context) error {
 		defer t.Stop()
 		tick = t.C
 	}
-	l.scanAll(ctx, true)
+	l.Scan(ctx, true)
 	for {
 		var changed <-chan struct{}
 		if l.watcher != nil {
@@ -37,11 +37,11 @@ func (l *Library) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-l.trigger:
-			l.scanAll(ctx, true)
+			l.Scan(ctx, true)
 		case <-tick:
-			l.scanAll(ctx, true)
+			l.Scan(ctx, true)
 		case <-changed:
-			l.scanAll(ctx, false)
+			l.Scan(ctx, false)
 		}
 	}
 }
@@ -56,4 +56,14 @@ func (l *Library) StartScan() bool {
 	default:
 		return false
 	}
+}
+
+// Scan scans every configured folder now and returns the final status. Run
+// does this in the background; tests and tools call it to fill a library
+// synchronously. Scans never overlap.
+func (l *Library) Scan(ctx context.Context, full bool) ScanStatus {
+	l.scanning.Lock()
+	defer l.scanning.Unlock()
+	l.scanAll(ctx, full)
+	return l.Status()
 }
