@@ -10,6 +10,7 @@ import (
 type fields struct {
 	m      map[string][]string
 	count  int
+	bytes  int         // total bytes kept, bounded by maxFieldTotal
 	synced []LyricLine // ID3v2 SYLT, which has no text form
 }
 
@@ -18,7 +19,7 @@ func (f *fields) add(key string, values ...string) {
 		f.m = make(map[string][]string, 16)
 	}
 	for _, v := range values {
-		if f.count >= maxFields {
+		if f.count >= maxFields || f.bytes+len(v) > maxFieldTotal {
 			return
 		}
 		v = strings.TrimRight(v, "\x00")
@@ -27,6 +28,7 @@ func (f *fields) add(key string, values ...string) {
 		}
 		f.m[key] = append(f.m[key], v)
 		f.count++
+		f.bytes += len(v)
 	}
 }
 

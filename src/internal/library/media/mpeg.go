@@ -119,6 +119,18 @@ func probeMP3(s *source, f *fields, pics *pictures) (Audio, error) {
 			end -= 128
 		}
 	}
+	// An APEv2 tag (footer "APETAGEX") before ID3v1 is not audio either.
+	if end-start >= 32 {
+		if t, err := s.at(end-32, 32); err == nil && bytes.HasPrefix(t, []byte("APETAGEX")) {
+			n := int64(binary.LittleEndian.Uint32(t[12:]))
+			if binary.LittleEndian.Uint32(t[20:])&(1<<31) != 0 {
+				n += 32 // a header too
+			}
+			if n <= end-start {
+				end -= n
+			}
+		}
+	}
 	win, err := s.at(start, int(min(end-start, mp3SyncWindow)))
 	if err != nil {
 		return Audio{}, err

@@ -167,3 +167,19 @@ func TestLRC(t *testing.T) {
 		t.Errorf("synced %+v", info.Tags.SyncedLyrics)
 	}
 }
+
+// An APEv2 tag at the end of a constant-bit-rate MP3 is not counted as audio.
+func TestProbeMP3WithAPETag(t *testing.T) {
+	enc, err := mediagen.Encode(mediagen.Track{Variant: mediagen.MP3CBRBare,
+		Audio: media.Audio{SampleRate: 48000, Channels: 2, BitRate: 128000, Duration: 2400 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	footer := append([]byte("APETAGEX"), 0xd0, 0x07, 0, 0, 32, 0, 0, 0)
+	footer = append(footer, make([]byte, 16)...) // no items, no flags, reserved
+	data := append(enc.Data, footer...)
+	info, err := media.Probe(bytes.NewReader(data), int64(len(data)), "x.mp3")
+	if err != nil || info.Audio.Duration != enc.Want.Audio.Duration {
+		t.Fatalf("%v: duration %v, want %v", err, info.Audio.Duration, enc.Want.Audio.Duration)
+	}
+}

@@ -14,6 +14,7 @@ const (
 	maxBlockBytes  = 16 << 20 // one tag block read whole (an unsynchronised ID3v2.3 tag, an Ogg comment packet)
 	maxPictureSize = 32 << 20 // an embedded picture EmbeddedPicture will return
 	maxFields      = 4096     // tag fields per file
+	maxFieldTotal  = 4 << 20  // bytes of tag text kept per file
 )
 
 // ErrUnsupported means the file is none of the formats Probe reads.
