@@ -1,21 +1,28 @@
 # Segue add-on image: a static Go binary (cgo, for go-sqlite3) on the Home Assistant base image
-# (Alpine + s6-overlay v3 + bashio). The build context is the repository root.
+# (Alpine + s6-overlay v3 + bashio), with ffmpeg for transcoding. The build context is the
+# repository root.
 #
-# BUILD_FROM: the Supervisor passes it from build.yaml; without build.yaml (newer builders) the
-# pinned multi-arch default below is used. It must be declared before the first FROM.
+# Everything build.yaml used to carry lives here (build.yaml is deprecated since Supervisor
+# 2026.04 and newer builders do not read it): the base image below and the labels at the end.
+# The Supervisor (local build) and Home Assistant's builder (.github/workflows/builder.yaml)
+# pass BUILD_ARCH and BUILD_VERSION; BUILD_FROM may be overridden per architecture, else this
+# pinned multi-arch default is used. It must be declared before the first FROM.
 ARG BUILD_FROM=ghcr.io/home-assistant/base:3.24
 ARG GO_IMAGE=golang:1.26-alpine
 
 FROM ${GO_IMAGE} AS build
+ARG BUILD_VERSION=dev
 RUN apk add --no-cache build-base
 WORKDIR /src
 COPY src/go.mod src/go.sum ./
 RUN go mod download
 COPY src/ ./
 # Fully static (musl) so the binary does not depend on the base image's libc.
+# sqlite_fts5: the music library's full-text search. The version the server reports is
+# the build's (the add-on version), not a literal in the source.
 RUN CGO_ENABLED=1 go build -trimpath \
-        -tags "sqlite_omit_load_extension sqlite_fts5 osusergo netgo" \
-        -ldflags "-s -w -linkmode external -extldflags -static" \
+        -tags "sqlite_fts5 sqlite_omit_load_extension osusergo netgo" \
+        -ldflags "-s -w -X segue/internal/app.Version=${BUILD_VERSION} -linkmode external -extldflags -static" \
         -o /out/segue ./cmd/segue
 
 FROM ${BUILD_FROM}
@@ -23,15 +30,15 @@ FROM ${BUILD_FROM}
 ARG BUILD_ARCH
 ARG BUILD_VERSION=dev
 
+# ffmpeg: stream transcoding (Subsonic format/maxBitRate). Alpine's package and its
+# libraries add about 70 MB to the image (DOCS.md, README.md).
+RUN apk add --no-cache ffmpeg
+
 COPY --from=build /out/segue /usr/bin/segue
 # s6-overlay service definition (run/finish keep their executable bits from git).
 COPY rootfs /
 
 WORKDIR /data
-
-# Give the server time for its ordered shutdown (it needs well under 8 s) before
-# s6 escalates to SIGKILL; the Supervisor's own stop timeout is 20 s (config.yaml).
-ENV S6_SERVICES_GRACETIME=10000
 
 LABEL \
     io.hass.name="Segue" \
@@ -41,4 +48,6 @@ LABEL \
     io.hass.version="${BUILD_VERSION}" \
     io.hass.arch="${BUILD_ARCH}" \
     org.opencontainers.image.title="Segue" \
+    org.opencontainers.image.description="Self-hosted music server core for Home Assistant" \
+    org.opencontainers.image.source="https://github.com/segue-music/segue" \
     org.opencontainers.image.version="${BUILD_VERSION}"

@@ -135,7 +135,9 @@ func Check(root string, opt Options) (*Report, error) {
 	c.checkConfig()
 	c.checkTranslations()
 	c.checkBuild()
+	c.checkBuildDeprecated()
 	c.checkDockerfile()
+	c.checkGracetime()
 	c.checkS6()
 	c.checkPresentation()
 	if opt.Shellcheck != "" {
@@ -214,6 +216,16 @@ const (
 	RuleS6ExecBitGit         = "s6.exec_bit_git"
 	RuleS6Dependency         = "s6.dependency"
 	RuleS6Bundle             = "s6.bundle"
+	RuleS6UserBundleType     = "s6.user_bundle_type"
+	RuleBuildDeprecated      = "build.deprecated"
+	RuleDockerfileGracetime  = "dockerfile.s6_gracetime"
+	RuleWorkflow             = "ci.workflow"
+	RuleSegueStage           = "segue.stage"
+	RuleSegueImage           = "segue.image"
+	RuleSegueMap             = "segue.map"
+	RuleSegueFFmpeg          = "segue.ffmpeg"
+	RuleSegueBuild           = "segue.build"
+	RuleSegueUserBundles     = "segue.user_bundles"
 	RuleS6Shebang            = "s6.shebang"
 	RuleS6Contenv            = "s6.contenv"
 	RuleS6RunExec            = "s6.run_exec"
@@ -244,7 +256,9 @@ func AllRules() []string {
 		RuleBuildParse, RuleBuildFrom, RuleBuildArch, RuleBuildType, RuleBuildUnknownKey,
 		RuleDockerfileMissing, RuleDockerfileArg, RuleDockerfileUnpinned, RuleDockerfileFrom,
 		RuleDockerfileLabels, RuleDockerfileCopyRootfs, RuleDockerfilePerArch,
-		RuleS6Type, RuleS6Run, RuleS6ExecBit, RuleS6ExecBitGit, RuleS6Dependency, RuleS6Bundle,
+		RuleS6Type, RuleS6Run, RuleS6ExecBit, RuleS6ExecBitGit, RuleS6Dependency, RuleS6Bundle, RuleS6UserBundleType,
+		RuleBuildDeprecated, RuleDockerfileGracetime, RuleWorkflow,
+		RuleSegueStage, RuleSegueImage, RuleSegueMap, RuleSegueFFmpeg, RuleSegueBuild, RuleSegueUserBundles,
 		RuleS6Shebang, RuleS6Contenv, RuleS6RunExec, RuleS6Finish, RuleShellcheck,
 		RulePresentationIcon, RulePresentationLogo, RulePresentationDocs,
 		RuleSegueManifest, RuleSegueOptions, RuleSegueBinary,

@@ -64,8 +64,8 @@ func TestShellcheckPasses(t *testing.T) {
 
 // packagingFiles are copied into each broken copy: everything the Supervisor reads.
 func packagingFiles() []string {
-	return []string{"config.yaml", "build.yaml", "Dockerfile", "repository.yaml", "DOCS.md",
-		"icon.png", "logo.png", "translations", "rootfs"}
+	return []string{"config.yaml", "Dockerfile", "repository.yaml", "DOCS.md",
+		"icon.png", "logo.png", "translations", "rootfs", ".github", ".ci"}
 }
 
 // copyRepo copies the packaging into a temp dir, keeping file modes.
@@ -203,6 +203,14 @@ func gitCommitWithoutExecBit(t *testing.T, dir string) {
 	}
 }
 
+// legacyBuildYAML is the build.yaml Segue had before the Dockerfile took its values.
+const legacyBuildYAML = `build_from:
+  aarch64: ghcr.io/home-assistant/aarch64-base:3.24-2026.06.1
+  amd64: ghcr.io/home-assistant/amd64-base:3.24-2026.06.1
+labels:
+  org.opencontainers.image.title: Segue
+`
+
 const (
 	runFile    = s6Dir + "segue/run"
 	finishFile = s6Dir + "segue/finish"
@@ -233,11 +241,11 @@ func brokenCases() []brokenCase {
 		{name: "config.yaml is not YAML", rule: RuleConfigParse, break_: write("config.yaml", "name: [Segue\n")},
 		{name: "slug missing", rule: RuleConfigRequired, break_: replace("slug: segue\n", "", "config.yaml")},
 		{name: "empty arch", rule: RuleConfigRequired, break_: replace("arch:\n  - aarch64\n  - amd64\n", "arch: []\n", "config.yaml")},
-		{name: "ingress_port as a string", rule: RuleConfigType, break_: replace("ingress_port: 8094", `ingress_port: "8094"`, "config.yaml")},
+		{name: "ingress_port as a string", rule: RuleConfigType, break_: replace("ingress_port: 0", `ingress_port: "0"`, "config.yaml")},
 		{name: "host_network as a string", rule: RuleConfigType, break_: replace("host_network: true", `host_network: "true"`, "config.yaml")},
 		{name: "ports keyed by a number", rule: RuleConfigType, break_: replace("ports:\n  8095/tcp: 8095", "ports:\n  8095: 8095", "config.yaml")},
 		{name: "unknown arch", rule: RuleConfigEnum, break_: replace("  - amd64\n", "  - amd64\n  - riscv64\n", "config.yaml")},
-		{name: "unknown stage", rule: RuleConfigEnum, break_: replace("stage: experimental", "stage: beta", "config.yaml")},
+		{name: "unknown stage", rule: RuleConfigEnum, break_: replace("stage: stable", "stage: beta", "config.yaml")},
 		{name: "unknown capability", rule: RuleConfigEnum, break_: appendTo("config.yaml", "privileged:\n  - SYS_BOOT\n")},
 		{name: "slug with a space", rule: RuleConfigPattern, break_: replace("slug: segue", "slug: segue music", "config.yaml")},
 		{name: "watchdog without [HOST]", rule: RuleConfigPattern, break_: replace("watchdog: http://[HOST]:[PORT:8095]/healthz", "watchdog: http://localhost:8095/healthz", "config.yaml")},
@@ -251,15 +259,16 @@ func brokenCases() []brokenCase {
 		{name: "deprecated startup value", rule: RuleConfigDeprecated, break_: replace("startup: application", "startup: before", "config.yaml")},
 		{name: "deprecated snapshot key", rule: RuleConfigDeprecated, break_: appendTo("config.yaml", "snapshot_exclude:\n  - x\n")},
 		{name: "invalid map entry", rule: RuleConfigMap, break_: appendTo("config.yaml", "map:\n  - music:rw\n")},
-		{name: "dynamic ingress port with a port in its range", rule: RuleConfigIngressDynamic, break_: func(t *testing.T, dir string) {
-			replace("ingress_port: 8094", "ingress_port: 0", "config.yaml")(t, dir)
-			replace("ports:\n  8095/tcp: 8095\n", "ports:\n  8095/tcp: 8095\n  62500/tcp: null\n", "config.yaml")(t, dir)
+		{name: "dynamic ingress port with a port in its range", rule: RuleConfigIngressDynamic,
+			break_: replace("ports:\n  8095/tcp: 8095\n", "ports:\n  8095/tcp: 8095\n  62500/tcp: null\n", "config.yaml")},
+		{name: "ingress port published", rule: RuleConfigIngressPublished, break_: func(t *testing.T, dir string) {
+			replace("ingress_port: 0", "ingress_port: 8094", "config.yaml")(t, dir)
+			replace("ports:\n  8095/tcp: 8095\n", "ports:\n  8095/tcp: 8095\n  8094/tcp: 8094\n", "config.yaml")(t, dir)
 		}},
-		{name: "ingress port published", rule: RuleConfigIngressPublished, break_: replace("ports:\n  8095/tcp: 8095\n", "ports:\n  8095/tcp: 8095\n  8094/tcp: 8094\n", "config.yaml")},
 		{name: "watchdog on an unknown port", rule: RuleConfigWatchdogPort, break_: replace("[PORT:8095]/healthz", "[PORT:9000]/healthz", "config.yaml")},
 		{name: "description of an unlisted port", rule: RuleConfigPortsDescription, break_: replace("ports_description:\n", "ports_description:\n  9999/udp: nothing\n", "config.yaml")},
 		{name: "init true with s6-overlay", rule: RuleConfigInit, break_: replace("init: false", "init: true", "config.yaml")},
-		{name: "absolute backup_exclude", rule: RuleConfigBackupExclude, break_: replace(`  - "*.db-shm"`, "  - /data/*.db-shm", "config.yaml")},
+		{name: "absolute backup_exclude", rule: RuleConfigBackupExclude, break_: replace("  - segue.db*", "  - /data/segue.db*", "config.yaml")},
 
 		{name: "unknown schema type", rule: RuleSchemaElement, break_: replace("signaling_url: url?", "signaling_url: uri?", "config.yaml")},
 		{name: "str with one bound and no comma", rule: RuleSchemaElement, break_: replace("ice_servers:\n    - str?", "ice_servers:\n    - str(5)?", "config.yaml")},
@@ -272,8 +281,8 @@ func brokenCases() []brokenCase {
 		{name: "default not in the list", rule: RuleOptionsInvalidDefault, break_: replace("log_level: info", "log_level: verbose", "config.yaml")},
 		{name: "unquoted on read as a boolean", rule: RuleOptionsInvalidDefault, break_: replace("remote_access: auto", "remote_access: on", "config.yaml")},
 		{name: "default out of range", rule: RuleOptionsInvalidDefault, break_: replace("long_lived_token_days: 365", "long_lived_token_days: 0", "config.yaml")},
-		{name: "bool default given as a string", rule: RuleOptionsInvalidDefault, break_: replace("allow_self_registration: true\nschema", "allow_self_registration: \"yes\"\nschema", "config.yaml")},
-		{name: "required option without default", rule: RuleOptionsMissingDefault, break_: replace("  allow_self_registration: true\nschema", "schema", "config.yaml")},
+		{name: "bool default given as a string", rule: RuleOptionsInvalidDefault, break_: replace("allow_self_registration: true\n  music_dirs", "allow_self_registration: \"yes\"\n  music_dirs", "config.yaml")},
+		{name: "required option without default", rule: RuleOptionsMissingDefault, break_: replace("  allow_self_registration: true\n  music_dirs", "  music_dirs", "config.yaml")},
 		{name: "null default", rule: RuleOptionsMissingDefault, break_: replace("options:\n", "options:\n  external_url: null\n", "config.yaml")},
 
 		{name: "no English translation", rule: RuleTranslationsFile, break_: func(t *testing.T, dir string) {
@@ -290,10 +299,14 @@ func brokenCases() []brokenCase {
 		{name: "port without translation", rule: RuleTranslationsMissingPort, break_: replace("network:\n", "networks:\n", "translations/en.yaml")},
 
 		{name: "build.yaml is a list", rule: RuleBuildParse, break_: write("build.yaml", "- amd64\n")},
-		{name: "build_from without org", rule: RuleBuildFrom, break_: replace("amd64: ghcr.io/home-assistant/amd64-base:3.24-2026.06.1", "amd64: alpine:3.24", "build.yaml")},
-		{name: "build_from missing an arch", rule: RuleBuildArch, break_: replace("  aarch64: ghcr.io/home-assistant/aarch64-base:3.24-2026.06.1\n", "", "build.yaml")},
-		{name: "build arg as a number", rule: RuleBuildType, break_: appendTo("build.yaml", "args:\n  GO_VERSION: 1.26\n")},
-		{name: "unknown build key", rule: RuleBuildUnknownKey, break_: appendTo("build.yaml", "build_args:\n  A: b\n")},
+		{name: "build_from without org", rule: RuleBuildFrom, break_: write("build.yaml", strings.Replace(legacyBuildYAML, "amd64: ghcr.io/home-assistant/amd64-base:3.24-2026.06.1", "amd64: alpine:3.24", 1))},
+		{name: "build_from missing an arch", rule: RuleBuildArch, break_: write("build.yaml", strings.Replace(legacyBuildYAML, "  aarch64: ghcr.io/home-assistant/aarch64-base:3.24-2026.06.1\n", "", 1))},
+		{name: "build arg as a number", rule: RuleBuildType, break_: write("build.yaml", legacyBuildYAML+"args:\n  GO_VERSION: 1.26\n")},
+		{name: "unknown build key", rule: RuleBuildUnknownKey, break_: write("build.yaml", legacyBuildYAML+"build_args:\n  A: b\n")},
+		{name: "a build.yaml at all", rule: RuleBuildDeprecated, break_: write("build.yaml", legacyBuildYAML)},
+		{name: "S6_SERVICES_GRACETIME set", rule: RuleDockerfileGracetime, break_: appendTo("Dockerfile", "ENV S6_SERVICES_GRACETIME=10000\n")},
+		{name: "no builder workflow", rule: RuleWorkflow, break_: remove(".github/workflows/builder.yaml")},
+		{name: "workflow without the builder actions", rule: RuleWorkflow, break_: replace("home-assistant/builder/actions/build-image@", "docker/build-push-action@", ".github/workflows/builder.yaml")},
 
 		{name: "no Dockerfile", rule: RuleDockerfileMissing, break_: remove("Dockerfile")},
 		{name: "missing ARG BUILD_FROM", rule: RuleDockerfileArg, break_: replace("ARG BUILD_FROM=ghcr.io/home-assistant/base:3.24\n", "", "Dockerfile")},
@@ -342,12 +355,25 @@ func brokenCases() []brokenCase {
 		{name: "no logo", rule: RulePresentationLogo, break_: remove("logo.png")},
 		{name: "empty DOCS.md", rule: RulePresentationDocs, break_: write("DOCS.md", "# Segue\n")},
 
-		{name: "ingress port moved", rule: RuleSegueManifest, break_: func(t *testing.T, dir string) {
-			replace("ingress_port: 8094", "ingress_port: 8099", "config.yaml")(t, dir)
-		}},
+		{name: "fixed ingress port", rule: RuleSegueManifest, break_: replace("ingress_port: 0", "ingress_port: 8094", "config.yaml")},
+		{name: "no backup_pre", rule: RuleSegueManifest, break_: replace("backup_pre: /usr/bin/segue backup pre\n", "", "config.yaml")},
 		{name: "bridge network", rule: RuleSegueManifest, break_: replace("host_network: true", "host_network: false", "config.yaml")},
-		{name: "backup drops the WAL", rule: RuleSegueManifest, break_: replace(`  - "*.db-shm"`, `  - "*.db-*"`, "config.yaml")},
-		{name: "backup keeps the shm file", rule: RuleSegueManifest, break_: replace(`  - "*.db-shm"`+"\n", "", "config.yaml")},
+		{name: "backup archives the live database", rule: RuleSegueManifest, break_: replace("  - segue.db*", "  - segue.db-shm", "config.yaml")},
+		{name: "backup drops the snapshot", rule: RuleSegueManifest, break_: replace("  - segue.db*", "  - segue.db*\n  - \"*.sqlite\"", "config.yaml")},
+		{name: "experimental stage", rule: RuleSegueStage, break_: replace("stage: stable", "stage: experimental", "config.yaml")},
+		{name: "image before it is published", rule: RuleSegueImage, break_: appendTo("config.yaml", "image: ghcr.io/segue-music/segue\n")},
+		{name: "image other than the workflow's", rule: RuleSegueImage, break_: func(t *testing.T, dir string) {
+			appendTo("config.yaml", "image: ghcr.io/someone/segue\n")(t, dir)
+			write(".ci/published-images", "ghcr.io/someone/segue:0.1.0\n")(t, dir)
+		}},
+		{name: "media writable", rule: RuleSegueMap, break_: replace("  - media:ro", "  - media:rw", "config.yaml")},
+		{name: "share not mapped", rule: RuleSegueMap, break_: replace("  - share:ro\n", "", "config.yaml")},
+		{name: "no ffmpeg", rule: RuleSegueFFmpeg, break_: replace("RUN apk add --no-cache ffmpeg\n", "", "Dockerfile")},
+		{name: "build without sqlite_fts5", rule: RuleSegueBuild, break_: replace("sqlite_fts5 sqlite_omit_load_extension", "sqlite_omit_load_extension", "Dockerfile")},
+		{name: "version as a literal", rule: RuleSegueBuild, break_: replace("app.Version=${BUILD_VERSION}", "app.Version=0.1.0", "Dockerfile")},
+		{name: "user bundle without type", rule: RuleS6UserBundleType, break_: remove(s6Dir + "user/type")},
+		{name: "user bundle typed longrun", rule: RuleS6UserBundleType, break_: write(s6Dir+"user/type", "longrun\n")},
+		{name: "no user2 bundle", rule: RuleSegueUserBundles, break_: remove(s6Dir + "user2")},
 		{name: "option renamed", rule: RuleSegueOptions, break_: func(t *testing.T, dir string) {
 			replace("  external_url: url?", "  public_url: url?", "config.yaml")(t, dir)
 			replace("  external_url:\n", "  public_url:\n", "translations/en.yaml")(t, dir)
@@ -425,12 +451,16 @@ func TestThingsTheSupervisorIgnores(t *testing.T) {
 		{"config.yaml under rootfs", write("rootfs/etc/segue/config.yaml", "a: b\n")},
 		{"config.json in a dot-dir", write(".devcontainer/config.json", "{}\n")},
 		{"config in node_modules", write("addon/testdata/js/node_modules/x/config.json", "{}\n")},
-		{"builder.yaml", write(".github/workflows/builder.yaml", "on: push\n")},
+		{"builder.yaml", write(".github/workflows/other-builder.yaml", "on: push\n")},
 		{"user bundle in the 3.2.3.2 location", func(t *testing.T, dir string) {
 			remove(s6Dir+"user/contents.d/segue")(t, dir)
 			write(s6UserBundles+"segue", "")(t, dir)
 		}},
 		{"PyYAML-safe quoted on", replace("remote_access: auto", `remote_access: "on"`, "config.yaml")},
+		{"image once published", func(t *testing.T, dir string) {
+			appendTo("config.yaml", "image: ghcr.io/segue-music/segue\n")(t, dir)
+			write(".ci/published-images", "# release step\nghcr.io/segue-music/segue:0.1.0\n")(t, dir)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -534,5 +564,23 @@ func TestSchemaElementGrammar(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("parseElement(%q): err = %v, want ok=%v", tc.text, err, tc.ok)
 		}
+	}
+}
+
+// The image workflow passes actionlint (with shellcheck on its run scripts when installed).
+func TestWorkflowPassesActionlint(t *testing.T) {
+	al := requireTool(t, "actionlint")
+	cmd := exec.Command(al, "-no-color", workflowFile)
+	cmd.Dir = repoRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("actionlint %s: %v\n%s", workflowFile, err, out)
+	}
+	// A broken copy fails, so the check is real.
+	dir := copyRepo(t)
+	replace("runs-on: ${{ matrix.os }}", "runs-on: ${{ matrix.oss }}\n    timeout-minutes: soon", workflowFile)(t, dir)
+	cmd = exec.Command(al, "-no-color", workflowFile)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("actionlint accepted a broken workflow:\n%s", out)
 	}
 }

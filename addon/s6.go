@@ -81,8 +81,13 @@ func (c *checker) checkS6() {
 	for _, n := range names {
 		s := svcs[n]
 		dir := s6Dir + n + "/"
-		if s.typ == "" && (n == "user" || n == "user2") {
-			// s6-overlay defines the user bundles; the add-on only adds contents.d entries.
+		if n == "user" || n == "user2" {
+			// s6-overlay defines the user bundles; the add-on adds contents.d entries. Since
+			// 3.2.3.1 a user/ folder in the tree is read as a full definition: without its
+			// type file s6-rc-compile fails ("unable to read .../s6-rc.d/user/type").
+			if s.typ != "bundle" {
+				c.add(RuleS6UserBundleType, Error, dir+"type", 0, "", "must exist and say bundle (got %q): s6-overlay 3.2.3.1 and later refuse the tree without it", s.typ)
+			}
 			for _, item := range s.items {
 				if !known(item) {
 					c.add(RuleS6Bundle, Error, dir+"contents.d/"+item, 0, "", "the user bundle names a service %q that does not exist; s6-rc-compile fails and the container does not boot", item)

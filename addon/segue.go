@@ -28,11 +28,14 @@ func SegueOptions() []SegueOption {
 		{Name: "long_lived_token_days", Schema: "int(1,3650)", Default: int64(365)},
 		{Name: "allow_self_registration", Schema: "bool", Default: true},
 		{Name: "external_url", Schema: "url?"},
+		{Name: "music_dirs", Schema: []any{"str"}, Default: []any{"/media", "/share/music"}},
 	}
 }
 
 const (
-	SegueIngressPort = 8094
+	// SegueIngressPort 0: the Supervisor assigns a free port and the server reads it from
+	// /addons/self/info (the official Music Assistant add-on uses 8094).
+	SegueIngressPort = 0
 	SeguePublicPort  = "8095/tcp"
 	SegueWatchdog    = "http://[HOST]:[PORT:8095]/healthz"
 	SegueBinary      = "/usr/bin/segue"
@@ -53,7 +56,9 @@ func (c *checker) checkSegue() {
 		{"slug", "segue", "the installed slug, hostname and data paths derive from it"},
 		{"init", false, "s6-overlay v3 must be PID 1"},
 		{"ingress", true, "the sidebar panel"},
-		{"ingress_port", int64(SegueIngressPort), "the server binds its ingress listener on 8094"},
+		{"ingress_port", int64(SegueIngressPort), "a dynamic port the server reads from /addons/self/info, so Segue and the Music Assistant add-on (8094) can both run"},
+		{"backup_pre", SegueBinary + " backup pre", "a consistent database snapshot for hot backups"},
+		{"backup_post", SegueBinary + " backup post", "deletes the snapshot after the backup"},
 		{"host_network", true, "the server binds 172.30.32.1:8094 and WebRTC needs LAN host candidates"},
 		{"homeassistant_api", true, "cloud/status, ice servers and config/auth/list go through the Supervisor's Core proxy"},
 		{"panel_admin", false, "non-admin HA users get their own account through the panel"},
@@ -71,6 +76,18 @@ func (c *checker) checkSegue() {
 		}
 	}
 	c.checkSegueBackup(f, cfg)
+	if st := cfg.get("stage"); st.str() != "stable" {
+		line := cfg.line
+		if st != nil {
+			line = st.line
+		}
+		c.add(RuleSegueStage, Error, f, line, "stage", "must be stable: the store hides other stages unless the user turned on Advanced mode (DOCS.md says why)")
+	}
+	c.checkSegueImage(f, cfg)
+	c.checkSegueMap(f, cfg)
+	c.checkSegueImageContents()
+	c.checkSegueUserBundles()
+	c.checkWorkflow()
 	ports := cfg.get("ports")
 	if ports.get(SeguePublicPort) == nil {
 		c.add(RuleSegueManifest, Error, f, cfg.line, "ports", "must publish %s, the public listener", SeguePublicPort)
@@ -138,14 +155,15 @@ func pureMatch(pattern, p string) bool {
 func segueBackupPaths() map[string]bool {
 	const d = "/mnt/data/supervisor/addons/data/local_segue/"
 	return map[string]bool{
-		d + "segue.db":               true, // accounts, tokens
-		d + "segue.db-wal":           true, // committed transactions not yet checkpointed
+		d + "segue.db":               false, // live: archived mid-write; the snapshot stands in
+		d + "segue.db-wal":           false,
+		d + "segue.db-shm":           false,
+		d + "backup/snapshot.sqlite": true, // backup_pre's consistent copy of segue.db
 		d + "options.json":           true,
 		d + "jwt.key":                true, // restores keep issued tokens valid
 		d + "subsonic.key":           true, // decrypts the Subsonic app-passwords
 		d + "webrtc_certificate.pem": true, // the remote ID derives from it
 		d + "webrtc_private_key.pem": true,
-		d + "segue.db-shm":           false,
 		d + "cache/artwork.bin":      false,
 	}
 }
@@ -167,7 +185,7 @@ func (c *checker) checkSegueBackup(f string, cfg *value) {
 		case keep && hit != nil:
 			c.add(RuleSegueManifest, Error, f, hit.line, "backup_exclude", "%q drops %s from backups; it must be kept", hit.raw, path.Base(p))
 		case !keep && hit == nil:
-			c.add(RuleSegueManifest, Error, f, cfg.line, "backup_exclude", "nothing excludes %s (cache or SQLite shared-memory file)", strings.TrimPrefix(p, "/mnt/data/supervisor/addons/data/local_segue/"))
+			c.add(RuleSegueManifest, Error, f, cfg.line, "backup_exclude", "nothing excludes %s (a cache or a live database file)", strings.TrimPrefix(p, "/mnt/data/supervisor/addons/data/local_segue/"))
 		}
 	}
 }

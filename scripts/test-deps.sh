@@ -25,6 +25,15 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# actionlint checks the image workflow (.github/workflows/builder.yaml) in the add-on kit.
+# A Go module: installed at a pinned version into GOPATH/bin (scripts/test.sh puts it on PATH).
+actionlint_version=v1.7.12
+gobin="$(go env GOPATH)/bin"
+if ! "$gobin/actionlint" -version 2>/dev/null | head -1 | grep -qx "${actionlint_version}"; then
+	echo "test-deps: go install actionlint@${actionlint_version}"
+	GOFLAGS= go install "github.com/rhysd/actionlint/cmd/actionlint@${actionlint_version}"
+fi
+
 while IFS= read -r pkg; do
 	dir=$(dirname "$pkg")
 	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then

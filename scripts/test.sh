@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/test-deps.sh
+export PATH="$(go env GOPATH)/bin:$PATH" # tools test-deps.sh installed with go install
 
 # Missing external tools fail tests instead of skipping them.
 export SEGUE_REQUIRE_ALL=1

@@ -18,6 +18,7 @@ const usage = `Usage: segue <command> [flags]
 Commands:
   serve       run the server (default)
   user        manage accounts from the shell (create, reset-password, list)
+  backup      the add-on's backup_pre/backup_post: a consistent database snapshot
   signaling   run a Music Assistant compatible signaling server for remote access
   remote      reach a server by its remote ID: login, call a command, or open a local tunnel
 
@@ -40,6 +41,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stderr)
 	case "user":
 		return user(ctx, args, stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, stdout, stderr)
 	case "signaling":
 		return signalingServer(ctx, args, stderr)
 	case "remote":

@@ -39,6 +39,9 @@ type addonOptions struct {
 	Args []string
 	// Overrides for the HA wiring (CoreURL defaults to the fake Core).
 	Overrides app.HassOverrides
+	// PortsFromSupervisor makes the listeners take their ports from the fake
+	// Supervisor, as in production (the hosts stay loopback).
+	PortsFromSupervisor bool
 	// Listen replaces a.Listen (e.g. to open the sockets inside a network namespace).
 	Listen func(a *app.App) error
 }
@@ -72,6 +75,7 @@ func startAddon(t *testing.T, core *hasstest.Core, sup *hasstest.Supervisor, o a
 	if err != nil {
 		t.Fatalf("config.Load: %v", err)
 	}
+	cfg.PortsFromSupervisor = o.PortsFromSupervisor
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -67,6 +67,7 @@ type App struct {
 	ServerID string
 
 	publicLn, ingressLn net.Listener
+	listened            bool
 	servers             []*http.Server
 	background          sync.WaitGroup
 	stopBackground      context.CancelFunc
@@ -100,6 +101,9 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 
 	signingKey, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key"), 32, rnd)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.prepareFromBackup(ctx); err != nil {
 		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DBPath())
@@ -231,26 +235,38 @@ func (a *App) setupPending(ctx context.Context) bool {
 	return !done
 }
 
-// Listen binds the listeners (so tests can read the chosen ports before Serve).
+// Listen binds the listeners (so tests can read the chosen ports before Serve). In the
+// add-on, the ports are the ones the Supervisor reports (addon_ports.go).
 func (a *App) Listen() error {
-	ln, err := net.Listen("tcp", a.Cfg.PublicAddr)
-	if err != nil {
-		return fmt.Errorf("public listener %s: %w", a.Cfg.PublicAddr, err)
-	}
-	a.publicLn = ln
-	if a.Cfg.IngressAddr != "" {
-		ln, err := net.Listen("tcp", a.Cfg.IngressAddr)
+	plan := a.addonListenPlan(context.Background())
+	if plan.public != "" {
+		ln, err := net.Listen("tcp", plan.public)
 		if err != nil {
-			a.publicLn.Close()
-			return fmt.Errorf("ingress listener %s: %w", a.Cfg.IngressAddr, err)
+			return fmt.Errorf("public listener %s: %w", plan.public, err)
+		}
+		a.publicLn = ln
+	}
+	if plan.ingress != "" {
+		ln, err := net.Listen("tcp", plan.ingress)
+		if err != nil {
+			if a.publicLn != nil {
+				a.publicLn.Close()
+			}
+			return fmt.Errorf("ingress listener %s: %w", plan.ingress, err)
 		}
 		a.ingressLn = ln
 	}
+	a.listened = true
 	return nil
 }
 
-// PublicAddr is the bound public address.
-func (a *App) PublicAddr() string { return a.publicLn.Addr().String() }
+// PublicAddr is the bound public address, or "" when the public listener is off.
+func (a *App) PublicAddr() string {
+	if a.publicLn == nil {
+		return ""
+	}
+	return a.publicLn.Addr().String()
+}
 
 // IngressAddr is the bound ingress address, or "".
 func (a *App) IngressAddr() string {
@@ -278,7 +294,7 @@ func newHTTPServer(h http.Handler, log *logrus.Logger) *http.Server {
 // Run serves until ctx ends, then shuts down in order: stop accepting, close
 // WebSockets with 1001, stop background work, flush token activity, close the database.
 func (a *App) Run(ctx context.Context) error {
-	if a.publicLn == nil {
+	if !a.listened {
 		if err := a.Listen(); err != nil {
 			a.DB.Close()
 			return err
@@ -306,8 +322,12 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	serve(a.publicLn, web.Public)
-	a.Log.WithFields(logrus.Fields{"addr": a.PublicAddr(), "version": Version, "ma_api": api.MAServerVersion}).Info("public listener ready")
+	if a.publicLn != nil {
+		serve(a.publicLn, web.Public)
+		a.Log.WithFields(logrus.Fields{"addr": a.PublicAddr(), "version": Version, "ma_api": api.MAServerVersion}).Info("public listener ready")
+	} else {
+		a.Log.WithFields(logrus.Fields{"version": Version, "ma_api": api.MAServerVersion}).Info("public listener off")
+	}
 	if a.ingressLn != nil {
 		serve(a.ingressLn, web.IngressListener)
 		a.Log.WithFields(logrus.Fields{"addr": a.IngressAddr(), "trusted_peer": a.Cfg.IngressTrustedPeer}).Info("ingress listener ready")

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"segue/internal/auth"
 	"segue/internal/haauth"
 	"segue/internal/hass"
@@ -44,6 +42,8 @@ type HassOverrides struct {
 	RoleTTL time.Duration
 	// CloudPollInterval replaces hass.DefaultCloudPollInterval.
 	CloudPollInterval time.Duration
+	// AddonInfoWait replaces how long Listen retries /addons/self/info for the ports.
+	AddonInfoWait time.Duration
 	// Built receives the parts once wired (tests observe them through it).
 	Built func(*HassParts)
 }
@@ -83,7 +83,6 @@ func (a *App) wireHass(ctx context.Context, w *wiring) error {
 	a.OnShutdown(func(context.Context) { stop() })
 	a.goBackground(func() { _ = core.Run(bg) })
 	a.goBackground(func() { _ = parts.Cloud.Run(bg) })
-	a.goBackground(func() { a.logAddonInfo(bg, sup, log) })
 
 	coreURL := o.CoreURL
 	if coreURL == "" {
@@ -131,32 +130,6 @@ func (a *App) wireHass(ctx context.Context, w *wiring) error {
 
 // Hass returns the Home Assistant clients; nil outside the add-on.
 func (a *App) Hass() *HassParts { return a.hass }
-
-// logAddonInfo records what the Supervisor says about this add-on, and warns when
-// its ingress port is not the one this server listens on (the panel would not load).
-func (a *App) logAddonInfo(ctx context.Context, sup *hass.SupervisorClient, log logrus.FieldLogger) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	info, err := sup.AddonSelfInfo(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			log.WithError(err).Warn("supervisor: cannot read add-on info")
-		}
-		return
-	}
-	log.WithFields(logrus.Fields{"slug": info.Slug, "version": info.Version, "ingress_port": info.IngressPort,
-		"host_network": info.HostNetwork}).Info("running as a Home Assistant add-on")
-	if info.Ingress && a.Cfg.IngressAddr != "" {
-		if want := fmt.Sprintf(":%d", info.IngressPort); info.IngressPort != 0 && !hasPortSuffix(a.Cfg.IngressAddr, want) {
-			log.WithFields(logrus.Fields{"ingress_port": info.IngressPort, "listening": a.Cfg.IngressAddr}).
-				Warn("the add-on's ingress port differs from the ingress listener; the sidebar panel will not load")
-		}
-	}
-}
-
-func hasPortSuffix(addr, suffix string) bool {
-	return len(addr) >= len(suffix) && addr[len(addr)-len(suffix):] == suffix
-}
 
 // freshRoles re-reads HA's user list once when an id is missing from the cached
 // copy: a user created in HA a moment ago must not wait for the cache to expire

@@ -25,10 +25,15 @@ type Config struct {
 	IngressTrustedPeer string
 	LogLevel           string
 	// AddonMode is true when running under the HA Supervisor (SUPERVISOR_TOKEN set).
-	AddonMode       bool
-	SupervisorToken string
-	SupervisorURL   string
-	OptionsFile     string
+	AddonMode bool
+	// PortsFromSupervisor: in add-on mode, unless a listener address was given by flag or
+	// environment, the ports of PublicAddr and IngressAddr are replaced at start by the
+	// ones the Supervisor reports (the user's Network card, the assigned ingress port);
+	// the configured ones are the fallback.
+	PortsFromSupervisor bool
+	SupervisorToken     string
+	SupervisorURL       string
+	OptionsFile         string
 
 	LongLivedTokenDays    int
 	RemoteAccess          string
@@ -128,6 +133,13 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 			_ = setText(o.Field(&c), f.text) // checked when parsed
 		}
 	}
+	if c.AddonMode {
+		explicit := func(flag, env string) bool {
+			f := flags[flag]
+			return (f != nil && f.set) || getenv(env) != ""
+		}
+		c.PortsFromSupervisor = !explicit("public-addr", "SEGUE_PUBLIC_ADDR") && !explicit("ingress-addr", "SEGUE_INGRESS_ADDR")
+	}
 	return c, c.Validate()
 }
 
@@ -220,8 +232,8 @@ func (c *Config) Validate() error {
 		bad("long_lived_token_days", "%d is outside 1..3650", c.LongLivedTokenDays)
 	}
 	if c.SignalingURL != "" {
-		if u, err := url.Parse(c.SignalingURL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-			bad("signaling_url", "%q is not a ws:// or wss:// URL", c.SignalingURL)
+		if err := checkURL(c.SignalingURL, "wss", "ws"); err != nil {
+			bad("signaling_url", "%v", err)
 		}
 	}
 	for _, s := range c.ICEServers {
@@ -230,16 +242,35 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.HomeAssistantURL != "" {
-		if u, err := url.Parse(c.HomeAssistantURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("homeassistant-url", "%q is not an http:// or https:// URL", c.HomeAssistantURL)
+		if err := checkURL(c.HomeAssistantURL, "http", "https"); err != nil {
+			bad("homeassistant-url", "%v", err)
 		}
 	}
 	if c.ExternalURL != "" {
-		if u, err := url.Parse(c.ExternalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("external_url", "%q is not an http:// or https:// URL", c.ExternalURL)
+		if err := checkURL(c.ExternalURL, "https", "http"); err != nil {
+			bad("external_url", "%v", err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkURL accepts an absolute URL with one of schemes and a host. Users type
+// "music.example.com" where a URL is wanted: say what to write instead.
+func checkURL(raw string, schemes ...string) error {
+	list := strings.Join(schemes, "://, ") + "://"
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("%q has no scheme: write it with one of %s in front (for example %s://%s), or leave it empty to unset it", raw, list, schemes[0], strings.TrimLeft(raw, "/"))
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not a URL with a host name (for example %s://example.com)", raw, schemes[0])
+	}
+	for _, s := range schemes {
+		if strings.EqualFold(u.Scheme, s) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q: the scheme must be one of %s", raw, list)
 }
 
 func checkAddr(a string) error {

@@ -15,3 +15,11 @@ func randomHex(r io.Reader, n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+func randomUint16(r io.Reader) uint16 {
+	var b [2]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		panic(fmt.Sprintf("hasstest: random source failed: %v", err))
+	}
+	return uint16(b[0])<<8 | uint16(b[1])
+}

@@ -35,8 +35,12 @@ type SupervisorOptions struct {
 	// CorePeerIP is the hop the Supervisor appends to X-Forwarded-For: Core on the hassio
 	// bridge. Default 172.30.32.1.
 	CorePeerIP string
-	Rand       io.Reader
-	Logger     logrus.FieldLogger
+	// IngressPort is the add-on's ingress_port as config.yaml declares it. 0 (Segue's
+	// choice) makes the fake assign a port in 62000–65500 the way the Supervisor does
+	// (Ingress.get_dynamic_port); /addons/self/info reports the assigned one.
+	IngressPort int
+	Rand        io.Reader
+	Logger      logrus.FieldLogger
 }
 
 // Supervisor is a fake HA Supervisor on a loopback HTTP server.
@@ -107,6 +111,9 @@ func NewSupervisor(opts SupervisorOptions) *Supervisor {
 	if opts.Core != nil {
 		s.coreToken = opts.Core.CreateLongLivedToken(opts.Core.SupervisorUserID())
 	}
+	if opts.IngressPort == 0 {
+		s.opts.IngressPort = DynamicIngressPortMin + int(randomUint16(opts.Rand))%(DynamicIngressPortMax-DynamicIngressPortMin+1)
+	}
 	s.addonInfo = s.defaultAddonInfo()
 	s.info = map[string]any{
 		"supervisor": "2026.08.0", "homeassistant": s.coreVersion(), "hassos": "16.2", "docker": "28.3.3",
@@ -133,7 +140,7 @@ func (s *Supervisor) defaultAddonInfo() map[string]any {
 		"options": s.options, "arch": []string{"aarch64", "amd64"}, "url": "https://example.invalid/segue",
 		"state": "started", "startup": "application", "advanced": false,
 		"ingress": true, "ingress_entry": "", "ingress_url": "/api/hassio_ingress/" + s.ingressToken + "/",
-		"ingress_port": 8094, "ingress_panel": true, "ip_address": "172.30.33.5",
+		"ingress_port": s.opts.IngressPort, "ingress_panel": true, "ip_address": "172.30.33.5",
 		"network": map[string]any{"8095/tcp": 8095}, "network_description": map[string]any{"8095/tcp": "Music API"},
 		"host_network": true, "homeassistant_api": !s.opts.NoHomeassistantAPI, "hassio_api": false,
 		"hassio_role": "default", "auth_api": s.opts.AuthAPI, "discovery": s.opts.Discovery,
