@@ -102,7 +102,7 @@ func RegisterAuthCommands(reg *Registry, d AuthDeps) {
 				if name == "" {
 					name = "WebSocket Session - " + auth.NormalizeUsername(a.Username)
 				}
-				tok, u, err := d.Login.Password(ctx, a.Username, a.Password, ClientIP(c.Info.RemoteAddr), name)
+				tok, u, err := d.Login.Password(ctx, a.Username, a.Password, c.Info.ThrottlePeer(), name)
 				if err != nil {
 					if fail.Is(err, fail.KindUnavailable) {
 						return nil, err

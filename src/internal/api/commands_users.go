@@ -139,12 +139,14 @@ func updateUser(ctx context.Context, d AuthDeps, c *Call) (auth.User, error) {
 			if a.CurrentPassword == nil {
 				return auth.User{}, fail.Invalid("current_password is required to change your password")
 			}
-			ok, err := d.Users.VerifyPassword(ctx, target, *a.CurrentPassword)
+			// A login check in all but name: the same throttle and hash queue,
+			// so a stolen session cannot use this as an unthrottled oracle.
+			u, err := d.Login.Check(ctx, c.Principal.User.Username, *a.CurrentPassword, c.Info.ThrottlePeer())
+			if fail.Is(err, fail.KindAuthFailed) || err == nil && u.ID != target {
+				return auth.User{}, fail.New(fail.KindAuthFailed, "Current password is incorrect")
+			}
 			if err != nil {
 				return auth.User{}, err
-			}
-			if !ok {
-				return auth.User{}, fail.New(fail.KindAuthFailed, "Current password is incorrect")
 			}
 			keep = c.Principal.TokenID
 		}

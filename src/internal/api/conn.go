@@ -30,4 +30,16 @@ type ConnInfo struct {
 	Ingress bool
 	// BaseURL is the URL the client used to reach us, when known.
 	BaseURL string
+	// Peer names the client for the credential throttle and the fair hash
+	// queue (auth.PeerOf of the client address, auth.HAUserPeer for ingress).
+	// Empty means auth.PeerOf(RemoteAddr).
+	Peer string
+}
+
+// ThrottlePeer is the client's name for the credential throttle.
+func (i ConnInfo) ThrottlePeer() string {
+	if i.Peer != "" {
+		return i.Peer
+	}
+	return auth.PeerOf(i.RemoteAddr)
 }

@@ -40,6 +40,10 @@ type Options struct {
 	Random io.Reader
 	// Argon2 overrides password hashing cost (tests only).
 	Argon2 *secrets.Argon2Params
+	// HashSlots overrides how many password hashes run at once (tests only).
+	HashSlots int
+	// HashTrace hears the hash queue's "queued"/"start" events (tests only).
+	HashTrace func(event, client string)
 	// RoleSource supplies HA roles for ingress users.
 	RoleSource auth.RoleSource
 	// APIOptions tune command sessions.
@@ -121,7 +125,11 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if opts.Argon2 != nil {
 		params = *opts.Argon2
 	}
-	hasher := secrets.NewHasher(params, max(2, runtime.NumCPU()), rnd)
+	slots := max(2, runtime.NumCPU())
+	if opts.HashSlots > 0 {
+		slots = opts.HashSlots
+	}
+	hasher := secrets.NewHasher(params, slots, rnd, opts.HashTrace)
 	a.Kills = &auth.Notifier{}
 	a.Users = auth.NewUsers(db, a.Clock, a.Random, hasher, a.Kills)
 	a.Tokens, err = auth.NewTokens(db, a.Users, a.Clock, a.Random, a.Kills, signingKey, a.ServerID,

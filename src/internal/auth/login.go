@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -31,45 +33,71 @@ func (l *Login) audit(username, ip, outcome string) {
 	l.log.WithFields(logrus.Fields{"user": NormalizeUsername(username), "ip": ip, "method": "password", "outcome": outcome}).Info("login attempt")
 }
 
-// Check verifies credentials and returns the user, without issuing a token.
-func (l *Login) Check(ctx context.Context, username, password, clientIP string) (User, error) {
-	keys := []string{UserKey(username), IPKey(clientIP)}
-	if w := l.throttle.Wait(keys...); w > 0 {
-		l.audit(username, clientIP, "throttled")
-		return User{}, fail.RateLimited(w)
+// Check verifies credentials from peer (see PeerOf) and returns the user,
+// without issuing a token. The attempt is reserved on the throttle before any
+// hash runs, so guesses in flight count like failures.
+func (l *Login) Check(ctx context.Context, username, password, peer string) (User, error) {
+	att, wait := l.throttle.Begin(LoginKeys(username, peer)...)
+	if att == nil {
+		l.audit(truncateName(username), peer, "throttled")
+		return User{}, fail.RateLimited(wait)
 	}
+	u, outcome, err := l.verify(ctx, username, password, peer)
+	switch {
+	case err == nil:
+		att.Succeed()
+	case outcome == "":
+		att.Abandon() // nothing was checked
+		return User{}, err
+	default:
+		att.Fail()
+	}
+	l.audit(truncateName(username), peer, outcome)
+	return u, err
+}
+
+// verify compares the password; an empty outcome means nothing was compared.
+func (l *Login) verify(ctx context.Context, username, password, peer string) (User, string, error) {
 	if len(username) > 4*MaxUsernameChars || len(password) > MaxPasswordBytes || password == "" {
-		_, _ = l.hasher.Verify(ctx, password, "") // same work as a real check
-		l.throttle.Fail(keys...)
-		l.audit(truncateName(username), clientIP, "malformed")
-		return User{}, ErrBadCredentials
+		if _, err := l.hasher.Verify(ctx, peer, password, ""); err != nil { // same work as a real check
+			return User{}, "", hashError(err)
+		}
+		return User{}, "malformed", ErrBadCredentials
 	}
 	u, hash, err := l.users.PasswordHash(ctx, username)
 	if err != nil && !fail.Is(err, fail.KindNotFound) {
-		return User{}, err // database trouble: fail closed, not "wrong password"
+		return User{}, "", err // database trouble: fail closed, not "wrong password"
 	}
-	ok, verr := l.hasher.Verify(ctx, password, hash)
-	if verr != nil && ctx.Err() != nil {
-		return User{}, fail.Unavailable(verr)
+	ok, verr := l.hasher.Verify(ctx, peer, password, hash)
+	if isNotComputed(verr) {
+		return User{}, "", hashError(verr)
 	}
-	if err != nil || verr != nil || !ok || !u.Enabled {
-		l.throttle.Fail(keys...)
-		outcome := "wrong password"
-		switch {
-		case err != nil:
-			outcome = "unknown user"
-		case ok && !u.Enabled:
-			outcome = "account disabled"
-		}
-		l.audit(username, clientIP, outcome)
-		return User{}, ErrBadCredentials
+	switch {
+	case err != nil:
+		return User{}, "unknown user", ErrBadCredentials
+	case verr != nil || !ok:
+		return User{}, "wrong password", ErrBadCredentials
+	case !u.Enabled:
+		return User{}, "account disabled", ErrBadCredentials
 	}
-	l.throttle.Reset(UserKey(username))
-	l.audit(username, clientIP, "success")
 	if l.hasher.NeedsRehash(hash) {
 		_ = l.users.SetPasswordHashOnly(ctx, u.ID, password)
 	}
-	return u, nil
+	return u, "success", nil
+}
+
+// isNotComputed: the hash did not run (queue full, client gone).
+func isNotComputed(err error) bool {
+	return errors.Is(err, secrets.ErrQueueFull) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// hashError maps a hash that did not run: a full per-client queue is a
+// throttle ("try later"); a client that left is no server error.
+func hashError(err error) error {
+	if errors.Is(err, secrets.ErrQueueFull) {
+		return fail.RateLimited(time.Second)
+	}
+	return fail.Wrap(fail.KindUnavailable, err, "Service temporarily unavailable")
 }
 
 // Password checks credentials and issues a short-lived token named deviceName.

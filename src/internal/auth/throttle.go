@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,36 +12,114 @@ import (
 // ThrottleWindow is how long failures are remembered.
 const ThrottleWindow = 30 * time.Minute
 
-// delayTiers: after at least N failures in the window, wait D after the last one.
-var delayTiers = []struct {
+// tier: after at least failures in the window, wait delay after the last one.
+type tier struct {
 	failures int
 	delay    time.Duration
-}{{15, 300 * time.Second}, {10, 120 * time.Second}, {6, 60 * time.Second}, {3, 30 * time.Second}}
+}
+
+// clientTiers apply to one client (an address, an address+account pair, an app
+// id): three wrong guesses, then progressively longer pauses.
+var clientTiers = []tier{{15, 300 * time.Second}, {10, 120 * time.Second}, {6, 60 * time.Second}, {3, 30 * time.Second}}
+
+// accountTiers apply to an account from everywhere at once. They sit far above
+// what a person types, so strangers guessing from elsewhere cannot lock the
+// owner out (the pair and address keys stop them first), yet a botnet spread
+// over many addresses still meets a ceiling (checklist 25: ≤100 per hour).
+var accountTiers = []tier{{100, 300 * time.Second}, {50, 60 * time.Second}}
 
 // maxThrottleKeys bounds memory under a flood of distinct usernames or addresses.
 const maxThrottleKeys = 50000
 
-// Throttle slows down repeated credential failures, per key (a username, a client
-// IP, an app id). Every credential path (login, Subsonic, client credentials,
-// WebSocket auth) records through the same instance.
+// maxRemembered is more failures than the top tier needs.
+const maxRemembered = 128
+
+// Throttle slows down credential guessing, per key. Every credential path
+// reserves an Attempt before it checks anything, so requests in flight count
+// like failures: parallel guesses get no more tries than sequential ones.
 type Throttle struct {
 	clock clock.Clock
 	mu    sync.Mutex
-	fails map[string][]time.Time
+	keys  map[string]*keyState
+}
+
+type keyState struct {
+	fails    []time.Time
+	inFlight int
 }
 
 // NewThrottle builds an empty throttle.
 func NewThrottle(clk clock.Clock) *Throttle {
-	return &Throttle{clock: clk, fails: map[string][]time.Time{}}
+	return &Throttle{clock: clk, keys: map[string]*keyState{}}
 }
 
-// UserKey and IPKey name throttle keys.
-func UserKey(username string) string { return "user:" + NormalizeUsername(username) }
-func IPKey(ip string) string         { return "ip:" + ip }
+// Throttle keys. A client is named by Peer (see PeerOf); an account by its
+// normalized username.
 
-// Wait returns how long the caller must still wait before another attempt for
-// any of keys (0 when allowed).
-func (t *Throttle) Wait(keys ...string) time.Duration {
+// PeerKey is the key of one client.
+func PeerKey(peer string) string { return "peer:" + peer }
+
+// LoginKeys are the keys of a username+password check from peer: the
+// account+client pair and the client strictly, the account leniently.
+func LoginKeys(username, peer string) []string {
+	return accountKeys("user:"+NormalizeUsername(username), peer)
+}
+
+// AppKeys are the keys of a delegated app's client-secret check from peer: a
+// wrong secret sent from elsewhere does not lock the real app out.
+func AppKeys(clientID, peer string) []string { return accountKeys("app:"+clientID, peer) }
+
+func accountKeys(account, peer string) []string {
+	return []string{pairPrefix + account + "\x00" + peer, PeerKey(peer), accountPrefix + account}
+}
+
+const (
+	accountPrefix = "account:"
+	pairPrefix    = "pair:"
+)
+
+func tiersOf(key string) []tier {
+	if strings.HasPrefix(key, accountPrefix) {
+		return accountTiers
+	}
+	return clientTiers
+}
+
+// PeerOf names the client behind a transport address for throttling: an IPv4
+// address, an IPv6 /64 (one household or host gets one prefix), or the raw
+// string when it is not an address (it is then at least stable per client).
+func PeerOf(addr string) string {
+	ap, err := netip.ParseAddrPort(addr)
+	var ip netip.Addr
+	if err == nil {
+		ip = ap.Addr()
+	} else if ip, err = netip.ParseAddr(addr); err != nil {
+		return addr
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+// HAUserPeer is the client name of a request made through HA ingress: every
+// such request comes from the Supervisor's address, so the HA user stands in.
+func HAUserPeer(haUserID string) string { return "ha-user:" + haUserID }
+
+// Attempt is one reserved credential check. Exactly one of Fail, Succeed or
+// Abandon ends it.
+type Attempt struct {
+	t    *Throttle
+	keys []string
+	done bool
+}
+
+// Begin reserves an attempt on every key, before any secret is checked. When
+// any key is throttled (its failures plus the attempts in flight reach a tier)
+// it returns nil and how long to wait.
+func (t *Throttle) Begin(keys ...string) (*Attempt, time.Duration) {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -49,17 +129,41 @@ func (t *Throttle) Wait(keys ...string) time.Duration {
 			worst = w
 		}
 	}
-	return worst
+	if worst > 0 {
+		return nil, worst
+	}
+	if len(t.keys) >= maxThrottleKeys {
+		t.evictLocked(now)
+	}
+	for _, k := range keys {
+		st := t.keys[k]
+		if st == nil {
+			st = &keyState{}
+			t.keys[k] = st
+		}
+		st.inFlight++
+	}
+	return &Attempt{t: t, keys: keys}, 0
 }
 
+// waitLocked counts attempts in flight as failures happening now.
 func (t *Throttle) waitLocked(key string, now time.Time) time.Duration {
-	recent := t.prune(key, now)
-	if len(recent) == 0 {
+	st := t.keys[key]
+	if st == nil {
 		return 0
 	}
-	for _, tier := range delayTiers {
-		if len(recent) >= tier.failures {
-			if w := recent[len(recent)-1].Add(tier.delay).Sub(now); w > 0 {
+	t.prune(key, st, now)
+	n := len(st.fails) + st.inFlight
+	if n == 0 {
+		return 0
+	}
+	last := now
+	if st.inFlight == 0 {
+		last = st.fails[len(st.fails)-1]
+	}
+	for _, tr := range tiersOf(key) {
+		if n >= tr.failures {
+			if w := last.Add(tr.delay).Sub(now); w > 0 {
 				return w
 			}
 			return 0
@@ -68,56 +172,76 @@ func (t *Throttle) waitLocked(key string, now time.Time) time.Duration {
 	return 0
 }
 
-func (t *Throttle) prune(key string, now time.Time) []time.Time {
-	list := t.fails[key]
+func (t *Throttle) prune(key string, st *keyState, now time.Time) {
 	i := 0
-	for i < len(list) && now.Sub(list[i]) > ThrottleWindow {
+	for i < len(st.fails) && now.Sub(st.fails[i]) > ThrottleWindow {
 		i++
 	}
-	if i > 0 {
-		list = list[i:]
-		if len(list) == 0 {
-			delete(t.fails, key)
-		} else {
-			t.fails[key] = list
-		}
+	st.fails = st.fails[i:]
+	if len(st.fails) == 0 && st.inFlight == 0 {
+		delete(t.keys, key)
 	}
-	return list
 }
 
-// Fail records one failure for each key.
-func (t *Throttle) Fail(keys ...string) {
+// Fail ends the attempt as a failed check on every key.
+func (a *Attempt) Fail() {
+	a.end(func(k string, st *keyState, now time.Time) {
+		if len(st.fails) >= maxRemembered {
+			st.fails = st.fails[1:]
+		}
+		st.fails = append(st.fails, now)
+	})
+}
+
+// Succeed ends the attempt as a correct credential; the client's failures on
+// that account (the pair key) are forgotten.
+func (a *Attempt) Succeed() {
+	a.end(func(k string, st *keyState, _ time.Time) {
+		if strings.HasPrefix(k, pairPrefix) {
+			st.fails = nil
+		}
+	})
+}
+
+// Abandon ends the attempt without a verdict: nothing was checked (the
+// database could not answer, the client left while queued).
+func (a *Attempt) Abandon() { a.end(nil) }
+
+func (a *Attempt) end(f func(string, *keyState, time.Time)) {
+	t := a.t
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.fails) >= maxThrottleKeys {
-		t.evictLocked(now)
+	if a.done {
+		return
 	}
-	for _, k := range keys {
-		list := t.prune(k, now)
-		if len(list) >= 64 { // more than the top tier needs
-			list = list[1:]
+	a.done = true
+	for _, k := range a.keys {
+		st := t.keys[k]
+		if st == nil { // evicted meanwhile
+			st = &keyState{inFlight: 1}
+			t.keys[k] = st
 		}
-		t.fails[k] = append(list, now)
+		st.inFlight--
+		if f != nil {
+			f(k, st, now)
+		}
+		t.prune(k, st, now)
 	}
 }
 
-// evictLocked drops expired keys, then arbitrary ones if still full.
+// evictLocked drops expired keys, then idle ones if still full; keys with
+// attempts in flight stay, so a flood cannot erase its own reservations.
 func (t *Throttle) evictLocked(now time.Time) {
-	for k := range t.fails {
-		t.prune(k, now)
+	for k, st := range t.keys {
+		t.prune(k, st, now)
 	}
-	for k := range t.fails {
-		if len(t.fails) < maxThrottleKeys*9/10 {
+	for k, st := range t.keys {
+		if len(t.keys) < maxThrottleKeys*9/10 {
 			break
 		}
-		delete(t.fails, k)
+		if st.inFlight == 0 {
+			delete(t.keys, k)
+		}
 	}
-}
-
-// Reset forgets a key's failures after a success.
-func (t *Throttle) Reset(key string) {
-	t.mu.Lock()
-	delete(t.fails, key)
-	t.mu.Unlock()
 }

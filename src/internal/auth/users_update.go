@@ -158,15 +158,6 @@ func (s *Users) SetPassword(ctx context.Context, id, password, keepTokenID strin
 	return nil
 }
 
-// VerifyPassword checks a user's current password (for password change).
-func (s *Users) VerifyPassword(ctx context.Context, id, password string) (bool, error) {
-	var hash sql.NullString
-	if err := s.db.R.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE user_id = ?", id).Scan(&hash); err != nil {
-		return false, fail.Unavailable(err)
-	}
-	return s.hasher.Verify(ctx, password, hash.String)
-}
-
 // SetPasswordHashOnly re-hashes a verified password with current parameters
 // (upgrade on login); it revokes nothing.
 func (s *Users) SetPasswordHashOnly(ctx context.Context, id, password string) error {

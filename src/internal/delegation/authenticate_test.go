@@ -39,7 +39,7 @@ func newFixture(t *testing.T) *fixture {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)
 	users := auth.NewUsers(db, clk, rnd, hasher, kills)
 	tokens, err := auth.NewTokens(db, users, clk, rnd, kills, rnd.Bytes(32), "test-server", 0)
 	if err != nil {

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
+	"segue/internal/web"
 	"strconv"
 	"time"
 )
@@ -34,7 +34,7 @@ func (s *Service) TokenHandler() http.Handler {
 			writeOAuthError(w, oerr)
 			return
 		}
-		req.IP = peerIP(r.RemoteAddr)
+		req.IP = web.Peer(r)
 		resp, oerr := s.IssueToken(r.Context(), req)
 		if oerr != nil {
 			if oerr == errInvalidClient && r.Header.Get("Authorization") != "" {
@@ -63,11 +63,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-func peerIP(remoteAddr string) string {
-	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
-		return host
-	}
-	return remoteAddr
 }

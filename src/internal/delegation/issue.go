@@ -62,9 +62,6 @@ func errThrottled(wait time.Duration) *OAuthError {
 	return &OAuthError{Status: 429, Code: "slow_down", Description: "Too many failed attempts; try again later", RetryAfter: wait}
 }
 
-// clientKey is the throttle key of a client id.
-func clientKey(clientID string) string { return "app:" + truncate(clientID, maxClientID) }
-
 // IssueToken runs the client-credentials grant: authenticate the app, check it
 // may act for the user named by email, and mint a delegated JWT backed by a row.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (TokenResponse, *OAuthError) {
@@ -74,44 +71,54 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (TokenRespon
 	if req.ClientID == "" || req.ClientSecret == "" {
 		return TokenResponse{}, errInvalidClient
 	}
-	keys := []string{clientKey(req.ClientID), auth.IPKey(req.IP)}
-	if w := s.d.Throttle.Wait(keys...); w > 0 {
-		return TokenResponse{}, errThrottled(w)
+	att, wait := s.d.Throttle.Begin(auth.AppKeys(truncate(req.ClientID, maxClientID), req.IP)...)
+	if att == nil {
+		return TokenResponse{}, errThrottled(wait)
 	}
+	resp, oerr, counted := s.issue(ctx, req)
+	switch {
+	case oerr == nil:
+		att.Succeed()
+	case counted:
+		att.Fail()
+	default:
+		att.Abandon()
+	}
+	return resp, oerr
+}
+
+// issue checks the client and the grant; counted reports a refusal that is a
+// wrong guess (client secret, user, scope) rather than trouble on our side.
+func (s *Service) issue(ctx context.Context, req TokenRequest) (TokenResponse, *OAuthError, bool) {
 	log := s.d.Log.WithFields(logrus.Fields{"client_id": truncate(req.ClientID, maxClientID), "ip": req.IP})
 	app, oerr := s.authenticateClient(ctx, req.ClientID, req.ClientSecret)
 	if oerr != nil {
 		if oerr == errInvalidClient {
-			s.d.Throttle.Fail(keys...)
 			log.Warn("delegated token refused: client authentication failed")
 		}
-		return TokenResponse{}, oerr
+		return TokenResponse{}, oerr, oerr == errInvalidClient
 	}
 	email, err := auth.NormalizeEmail(req.Scope)
 	if err != nil || email == "" {
-		s.d.Throttle.Fail(keys...)
-		return TokenResponse{}, errInvalidScope
+		return TokenResponse{}, errInvalidScope, true
 	}
 	user, scopes, oerr := s.delegable(ctx, app, email)
 	if oerr != nil {
 		if oerr == errInvalidGrant {
-			s.d.Throttle.Fail(keys...)
 			log.Warn("delegated token refused: user not granted to this client")
 		}
-		return TokenResponse{}, oerr
+		return TokenResponse{}, oerr, oerr == errInvalidGrant
 	}
 	resp, err := s.mint(ctx, app, hashSecret(req.ClientSecret), user, scopes)
 	if errors.Is(err, errChangedMeanwhile) {
-		s.d.Throttle.Fail(keys...)
-		return TokenResponse{}, errInvalidClient
+		return TokenResponse{}, errInvalidClient, true
 	}
 	if err != nil {
 		log.WithError(err).Error("delegated token could not be issued")
-		return TokenResponse{}, errUnavailable
+		return TokenResponse{}, errUnavailable, false
 	}
-	s.d.Throttle.Reset(clientKey(req.ClientID))
 	log.WithField("user", user.ID).WithField("scope", resp.Scope).Info("delegated token issued")
-	return resp, nil
+	return resp, nil, false
 }
 
 // authenticateClient compares the secret in constant time; an unknown client

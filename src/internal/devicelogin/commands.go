@@ -111,7 +111,7 @@ func (s *Service) OAuthStatusCommand() api.Command {
 			if err != nil {
 				return nil, err
 			}
-			res, tok, interval, err := s.Poll(ctx, a.SessionID, api.ClientIP(c.Info.RemoteAddr))
+			res, tok, interval, err := s.Poll(ctx, a.SessionID, c.Info.ThrottlePeer())
 			if err != nil {
 				return nil, err
 			}

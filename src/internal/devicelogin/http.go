@@ -12,6 +12,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/web"
 )
 
 // DeviceCodeGrant is RFC 8628's grant type.
@@ -167,7 +168,7 @@ func (s *Service) deviceToken(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, oauthError{Code: "invalid_request", Description: "device_code is required"})
 		return
 	}
-	res, tok, interval, err := s.Poll(r.Context(), p["device_code"], peerIP(r))
+	res, tok, interval, err := s.Poll(r.Context(), p["device_code"], web.Peer(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return
@@ -217,7 +218,7 @@ func (s *Service) lookup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, err := s.Lookup(p["user_code"], peerIP(r))
+	req, err := s.Lookup(p["user_code"], web.Peer(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return
@@ -244,7 +245,7 @@ func (s *Service) approve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, oauthError{Code: "invalid_request", Description: "approve must be true or false"})
 		return
 	}
-	if err := s.Decide(p["user_code"], approve, pr, peerIP(r)); err != nil {
+	if err := s.Decide(p["user_code"], approve, pr, web.Peer(r)); err != nil {
 		s.writeFail(w, err)
 		return
 	}

@@ -180,22 +180,23 @@ const (
 // Poll is the client asking whether the user confirmed. The token comes back
 // exactly once; polling faster than the interval slows the client down.
 func (s *Service) Poll(ctx context.Context, deviceCode, ip string) (PollResult, string, time.Duration, error) {
-	pollKey := "device-poll:" + ip
-	if w := s.d.Throttle.Wait(pollKey); w > 0 {
-		return 0, "", 0, fail.RateLimited(w)
+	att, wait := s.d.Throttle.Begin("device-poll:" + ip)
+	if att == nil {
+		return 0, "", 0, fail.RateLimited(wait)
 	}
 	now := s.d.Clock.Now()
 	if deviceCode == "" || len(deviceCode) > 128 {
-		s.d.Throttle.Fail(pollKey)
+		att.Fail()
 		return Unknown, "", 0, nil
 	}
 	s.mu.Lock()
 	p := s.byDevice[secrets.SHA256Hex(deviceCode)]
 	if p == nil {
 		s.mu.Unlock()
-		s.d.Throttle.Fail(pollKey)
+		att.Fail()
 		return Unknown, "", 0, nil
 	}
+	att.Succeed() // a real device code: the rest is rate, not guessing
 	if now.After(p.expires) {
 		s.removeLocked(p)
 		s.mu.Unlock()
@@ -276,7 +277,7 @@ var ErrBadCode = fail.Invalid("That code is not valid or has expired. Check the 
 // entries per IP (checklist 39).
 func (s *Service) find(code, ip string) (*pending, error) {
 	now := s.d.Clock.Now()
-	if w := s.guesses.wait(ip, now); w > 0 {
+	if w := s.guesses.reserve(ip, now); w > 0 {
 		return nil, fail.RateLimited(w)
 	}
 	norm, ok := NormalizeUserCode(code)
@@ -296,6 +297,7 @@ func (s *Service) find(code, ip string) (*pending, error) {
 		}
 		return nil, ErrBadCode
 	}
+	s.guesses.right(ip)
 	return p, nil
 }
 

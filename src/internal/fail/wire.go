@@ -89,8 +89,12 @@ func SubsonicCode(err error) (int, string) {
 	switch e.Kind {
 	case KindInvalid, KindTooLarge:
 		return SubsonicMissingParam, e.Msg
-	case KindUnauthenticated, KindAuthFailed, KindInvalidToken, KindRateLimited:
+	case KindUnauthenticated, KindAuthFailed, KindInvalidToken:
 		return SubsonicWrongCredentials, "Wrong username or password"
+	case KindRateLimited:
+		// Not 40: clients treat 40 as "the saved password is wrong" and drop or
+		// re-prompt it. 0 is the generic error they show and retry later.
+		return SubsonicGeneric, "Too many failed attempts; try again later"
 	case KindForbidden:
 		return SubsonicNotAuthorized, e.Msg
 	case KindNotFound, KindUnknownCommand:

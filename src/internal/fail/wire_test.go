@@ -19,7 +19,7 @@ func TestWireMapping(t *testing.T) {
 		{New(KindAuthFailed, "x"), MAAuthenticationFailed, 401, SubsonicWrongCredentials},
 		{Forbidden("x"), MAInsufficientPermissions, 403, SubsonicNotAuthorized},
 		{New(KindInvalidToken, "x"), MAInvalidToken, 401, SubsonicWrongCredentials},
-		{RateLimited(3e9), MARateLimited, 429, SubsonicWrongCredentials},
+		{RateLimited(3e9), MARateLimited, 429, SubsonicGeneric},
 		{New(KindUnknownCommand, "x"), MAInvalidCommand, 400, SubsonicNotFound},
 		{New(KindTooLarge, "x"), MAInvalidData, 413, SubsonicMissingParam},
 		{Unavailable(errors.New("disk I/O error")), MAGeneric, 503, SubsonicGeneric},

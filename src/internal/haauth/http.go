@@ -6,7 +6,6 @@ import (
 	"errors"
 	"html/template"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,7 +60,7 @@ func (s *Service) Authorize(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, http.StatusServiceUnavailable, "Home Assistant unavailable", "Home Assistant cannot be reached right now. Please try again in a moment.")
 		return
 	}
-	ip := peerIP(r)
+	ip := web.Peer(r)
 	if s.states.countLive(func(p pendingLogin) bool { return p.ip == ip }) >= maxPendingPerIP {
 		w.Header().Set("Retry-After", "60")
 		errorPage(w, http.StatusTooManyRequests, "Too many sign-ins", "Too many sign-ins were started from your address. Please finish one or wait a few minutes.")
@@ -104,24 +103,25 @@ func (s *Service) browserURL(ctx context.Context) (string, error) {
 
 // Callback finishes a sign-in: GET /auth/callback?provider_id=homeassistant&code=…&state=….
 func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
-	ipKey := auth.IPKey(peerIP(r))
-	if wait := s.d.Throttle.Wait(ipKey); wait > 0 {
+	att, wait := s.d.Throttle.Begin(auth.PeerKey(web.Peer(r)))
+	if att == nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		errorPage(w, http.StatusTooManyRequests, "Too many attempts", "Too many failed sign-ins from your address. Please wait a moment.")
 		return
 	}
+	defer att.Abandon() // when neither a wrong state nor a success ended it
 	// The binding cookie is single use too: clear it whatever happens next.
 	http.SetCookie(w, &http.Cookie{Name: bindingCookie, Value: "", Path: CallbackPath, MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	params, err := parseCallback(r.URL.Query())
 	if err != nil {
-		s.d.Throttle.Fail(ipKey)
+		att.Fail()
 		errorPage(w, http.StatusBadRequest, "Authentication failed", "This sign-in link is not valid. Please start again.")
 		return
 	}
 	pending, ok := s.states.take(params.State)
 	if !ok || !s.boundToBrowser(r, pending) {
-		s.d.Throttle.Fail(ipKey)
+		att.Fail()
 		s.d.Log.WithField("remote", r.RemoteAddr).Warn("sign in with home assistant: unknown, expired, replayed or foreign state")
 		errorPage(w, http.StatusBadRequest, "Authentication failed", "This sign-in link is invalid, was already used or has expired. Please start again.")
 		return
@@ -145,7 +145,7 @@ func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
 		return
 	}
-	s.d.Throttle.Reset(ipKey)
+	att.Succeed()
 	s.d.Log.WithField("user", u.Username).Info("signed in with home assistant")
 	target := web.WithCode(pending.returnURL, code)
 	w.Header().Set("Location", target)
@@ -206,12 +206,13 @@ type codeRequest struct {
 // redirect, traded once for a session token.
 func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 	cors(w, r)
-	ipKey := auth.IPKey(peerIP(r))
-	if wait := s.d.Throttle.Wait(ipKey); wait > 0 {
+	att, wait := s.d.Throttle.Begin(auth.PeerKey(web.Peer(r)))
+	if att == nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"success": false, "error": "Too many attempts; try again later"})
 		return
 	}
+	defer att.Abandon()
 	code, err := readCode(w, r)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": err.Error()})
@@ -219,7 +220,7 @@ func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 	}
 	issued, ok := s.codes.take(code)
 	if !ok {
-		s.d.Throttle.Fail(ipKey)
+		att.Fail()
 		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
 		return
 	}
@@ -293,13 +294,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-// peerIP is the TCP peer (never a forwarded-for header).
-func peerIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -32,43 +32,36 @@ var ErrMalformedHash = errors.New("malformed password hash")
 // parallel logins cannot exhaust memory.
 type Hasher struct {
 	params Argon2Params
-	slots  chan struct{}
+	slots  *fairSlots
 	rand   io.Reader
 	dummy  string
 
 	trimPending atomic.Bool
 }
 
-// NewHasher builds a hasher allowing at most concurrency computations at a time.
-func NewHasher(params Argon2Params, concurrency int, rand io.Reader) *Hasher {
+// NewHasher builds a hasher allowing at most concurrency computations at a
+// time, shared fairly between clients. trace, when not nil, hears "queued" and
+// "start" with the client of each computation (tests assert the order).
+func NewHasher(params Argon2Params, concurrency int, rand io.Reader, trace func(event, client string)) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	h := &Hasher{params: params, slots: make(chan struct{}, concurrency), rand: rand}
+	h := &Hasher{params: params, slots: newFairSlots(concurrency, trace), rand: rand}
 	// The dummy only has to cost a real computation; its key never matches
 	// anything, so it needs no computation of its own.
 	h.dummy = h.encode(make([]byte, 16), make([]byte, 32), params)
 	return h
 }
 
-func (h *Hasher) acquire(ctx context.Context) error {
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // release frees a slot; when the last running computation ends, the large
 // argon2 buffers are handed back to the OS soon after (a small server should
 // not keep 19 MiB per past login resident).
-func (h *Hasher) release() {
-	<-h.slots
-	if len(h.slots) == 0 && h.trimPending.CompareAndSwap(false, true) {
+func (h *Hasher) release(client string) {
+	h.slots.release(client)
+	if h.slots.idle() && h.trimPending.CompareAndSwap(false, true) {
 		time.AfterFunc(trimDelay, func() {
 			h.trimPending.Store(false)
-			if len(h.slots) == 0 {
+			if h.slots.idle() {
 				debug.FreeOSMemory()
 			}
 		})
@@ -84,10 +77,10 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if _, err := io.ReadFull(h.rand, salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
-	if err := h.acquire(ctx); err != nil {
+	if err := h.slots.acquire(ctx, ""); err != nil {
 		return "", err
 	}
-	defer h.release()
+	defer h.release("")
 	key := argon2.IDKey([]byte(password), salt, h.params.Time, h.params.MemoryKiB, h.params.Threads, 32)
 	return h.encode(salt, key, h.params), nil
 }
@@ -98,14 +91,18 @@ func (h *Hasher) encode(salt, key []byte, p Argon2Params) string {
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-// Verify checks password against encoded. An empty encoded hash runs a dummy
-// computation and fails, so unknown users cost the same time as known ones.
-func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+// Verify checks password against encoded, queued fairly as client's work (the
+// client's throttle peer). An empty encoded hash runs a dummy computation and
+// fails, so unknown users cost the same time as known ones. It fails with
+// ErrQueueFull or the context's error when nothing was computed.
+func (h *Hasher) Verify(ctx context.Context, client, password, encoded string) (bool, error) {
 	if encoded == "" {
-		_, _ = h.verify(ctx, password, h.dummy)
+		if _, err := h.verify(ctx, client, password, h.dummy); err != nil {
+			return false, err
+		}
 		return false, nil
 	}
-	return h.verify(ctx, password, encoded)
+	return h.verify(ctx, client, password, encoded)
 }
 
 // NeedsRehash reports whether encoded uses weaker parameters than the hasher's.
@@ -114,15 +111,15 @@ func (h *Hasher) NeedsRehash(encoded string) bool {
 	return err != nil || p.MemoryKiB < h.params.MemoryKiB || p.Time < h.params.Time
 }
 
-func (h *Hasher) verify(ctx context.Context, password, encoded string) (bool, error) {
+func (h *Hasher) verify(ctx context.Context, client, password, encoded string) (bool, error) {
 	p, salt, want, err := ParseArgon2(encoded)
 	if err != nil {
 		return false, err
 	}
-	if err := h.acquire(ctx); err != nil {
+	if err := h.slots.acquire(ctx, client); err != nil {
 		return false, err
 	}
-	defer h.release()
+	defer h.release(client)
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -39,7 +39,7 @@ func TestKeyFile(t *testing.T) {
 }
 
 func TestArgon2Parameters(t *testing.T) {
-	h := NewHasher(DefaultArgon2, 2, rand.Reader)
+	h := NewHasher(DefaultArgon2, 2, rand.Reader, nil)
 	enc, err := h.Hash(context.Background(), "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -51,13 +51,13 @@ func TestArgon2Parameters(t *testing.T) {
 	if p.MemoryKiB < 19456 || p.Time < 2 || p.Threads != 1 || len(salt) != 16 || len(key) != 32 {
 		t.Fatalf("weak parameters %+v salt %d key %d", p, len(salt), len(key))
 	}
-	if ok, _ := h.Verify(context.Background(), "correct horse", enc); !ok {
+	if ok, _ := h.Verify(context.Background(), "c", "correct horse", enc); !ok {
 		t.Fatal("verify failed")
 	}
-	if ok, _ := h.Verify(context.Background(), "correct horsE", enc); ok {
+	if ok, _ := h.Verify(context.Background(), "c", "correct horsE", enc); ok {
 		t.Fatal("wrong password verified")
 	}
-	if ok, _ := h.Verify(context.Background(), "", ""); ok {
+	if ok, _ := h.Verify(context.Background(), "c", "", ""); ok {
 		t.Fatal("empty hash matched")
 	}
 }

@@ -89,24 +89,38 @@ func (a *Authenticator) Authenticate(ctx context.Context, p *Params, ip string) 
 	}
 }
 
-// secret checks u with p or t+s against the user's app-password.
+// secret checks u with p or t+s against the user's app-password. The attempt
+// is reserved before anything is compared, as for a login.
 func (a *Authenticator) secret(ctx context.Context, p *Params, ip string, mech mechanism) (*auth.Principal, *Error) {
-	keys := [2]string{auth.UserKey(p.U), auth.IPKey(ip)}
-	if a.d.Throttle.Wait(keys[:]...) > 0 {
+	att, wait := a.d.Throttle.Begin(auth.LoginKeys(p.U, ip)...)
+	if att == nil {
 		a.logFailure(mech, ip, p, "", "throttled")
-		return nil, fromDomain(fail.RateLimited(1))
+		return nil, fromDomain(fail.RateLimited(wait))
 	}
+	pr, serr := a.checkSecret(ctx, p, ip, mech)
+	switch {
+	case serr == nil:
+		att.Succeed()
+	case serr == errUnavailable:
+		att.Abandon()
+	default:
+		att.Fail()
+	}
+	return pr, serr
+}
+
+func (a *Authenticator) checkSecret(ctx context.Context, p *Params, ip string, mech mechanism) (*auth.Principal, *Error) {
 	// Shape checks first: they depend only on the request, not on the user.
 	var password, token string
 	if mech == mechPassword {
 		pw, err := DecodePassword(p.P)
 		if err != nil {
-			return a.fail(keys, mech, ip, p, "", "malformed p")
+			return a.fail(mech, ip, p, "", "malformed p")
 		}
 		password = pw
 	} else {
 		if !validToken(p.T) || !validSalt(p.S) {
-			return a.fail(keys, mech, ip, p, "", "malformed t or s")
+			return a.fail(mech, ip, p, "", "malformed t or s")
 		}
 		token = lowerHex(p.T)
 	}
@@ -114,7 +128,7 @@ func (a *Authenticator) secret(ctx context.Context, p *Params, ip string, mech m
 	if err != nil {
 		if errors.Is(err, apppass.ErrUndecryptable) {
 			a.d.Log.WithError(err).Error("a stored Subsonic app-password does not decrypt (tampered or moved row); rotate it")
-			return a.fail(keys, mech, ip, p, "", "undecryptable")
+			return a.fail(mech, ip, p, "", "undecryptable")
 		}
 		a.d.Log.WithError(err).Warn("subsonic authentication: database unavailable")
 		return nil, errUnavailable // fail closed, and not counted as a wrong password
@@ -133,21 +147,20 @@ func (a *Authenticator) secret(ctx context.Context, p *Params, ip string, mech m
 	}
 	switch {
 	case !found:
-		return a.fail(keys, mech, ip, p, "", "unknown user or no app-password")
+		return a.fail(mech, ip, p, "", "unknown user or no app-password")
 	case !match:
-		return a.fail(keys, mech, ip, p, u.Username, "wrong app-password")
+		return a.fail(mech, ip, p, u.Username, "wrong app-password")
 	case !u.Enabled:
-		return a.fail(keys, mech, ip, p, u.Username, "account disabled")
+		return a.fail(mech, ip, p, u.Username, "account disabled")
 	}
-	a.d.Throttle.Reset(keys[0])
 	if a.d.Log.IsLevelEnabled(logrus.DebugLevel) {
 		a.d.Log.WithFields(logrus.Fields{"method": string(mech), "user": u.Username, "ip": ip}).Debug("subsonic authentication succeeded")
 	}
 	return &auth.Principal{User: u, Scopes: auth.RoleScopes(u.Role), Channel: auth.ChannelDirect, Method: auth.MethodSubsonic}, nil
 }
 
-func (a *Authenticator) fail(keys [2]string, mech mechanism, ip string, p *Params, knownUser, reason string) (*auth.Principal, *Error) {
-	a.d.Throttle.Fail(keys[:]...)
+// fail logs a refused credential; the caller counts it on the throttle.
+func (a *Authenticator) fail(mech mechanism, ip string, p *Params, knownUser, reason string) (*auth.Principal, *Error) {
 	a.logFailure(mech, ip, p, knownUser, reason)
 	return nil, errWrongCredentials
 }
@@ -166,13 +179,25 @@ func (a *Authenticator) logFailure(mech mechanism, ip string, p *Params, knownUs
 // apiKey authenticates an OpenSubsonic API key: a long-lived Segue token,
 // checked through the app's token chain (revocation, expiry, disabled user).
 func (a *Authenticator) apiKey(ctx context.Context, p *Params, ip string) (*auth.Principal, *Error) {
-	ipKey := auth.IPKey(ip)
-	if a.d.Throttle.Wait(ipKey) > 0 {
+	att, wait := a.d.Throttle.Begin(auth.PeerKey(ip))
+	if att == nil {
 		a.logFailure(mechAPIKey, ip, p, "", "throttled")
-		return nil, errInvalidAPIKey
+		return nil, fromDomain(fail.RateLimited(wait))
 	}
+	pr, serr := a.checkAPIKey(ctx, p, ip)
+	switch {
+	case serr == nil:
+		att.Succeed()
+	case serr == errUnavailable:
+		att.Abandon()
+	default:
+		att.Fail()
+	}
+	return pr, serr
+}
+
+func (a *Authenticator) checkAPIKey(ctx context.Context, p *Params, ip string) (*auth.Principal, *Error) {
 	bad := func(reason, user string) (*auth.Principal, *Error) {
-		a.d.Throttle.Fail(ipKey)
 		a.logFailure(mechAPIKey, ip, p, user, reason)
 		return nil, errInvalidAPIKey
 	}

@@ -112,7 +112,7 @@ func fuzzHandler(tb testing.TB) (*Handler, string) {
 	clk := clock.Real{}
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)
 	users := auth.NewUsers(db, clk, rnd, hasher, kills)
 	tokens, err := auth.NewTokens(db, users, clk, rnd, kills, rnd.Bytes(32), "fuzz", 0)
 	if err != nil {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/library"
+	"segue/internal/web"
 )
 
 // Deps are what the Subsonic endpoint needs. Without a Library only the
@@ -136,7 +136,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.enc.write(w, &params, h.enc.failure(errNotFound))
 		return
 	}
-	pr, aerr := h.d.Auth.Authenticate(r.Context(), &params, api.ClientIP(r.RemoteAddr))
+	pr, aerr := h.d.Auth.Authenticate(r.Context(), &params, web.Peer(r))
 	if aerr != nil {
 		h.enc.write(w, &params, h.enc.failure(aerr))
 		return

@@ -66,7 +66,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if device == "" {
 		device = truncate(r.UserAgent(), 50)
 	}
-	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, peerIP(r), device)
+	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, Peer(r), device)
 	if err != nil {
 		status, msg := fail.HTTPStatus(err)
 		setRetryAfter(w, err)

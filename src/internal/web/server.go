@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -41,7 +42,10 @@ type Deps struct {
 	Healthy     func(ctx context.Context) error
 	Log         *logrus.Logger
 	TrustedPeer string
-	ReturnURLs  ReturnURLPolicy
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client
+	// (none by default: the header is then never read).
+	TrustedProxies []netip.Prefix
+	ReturnURLs     ReturnURLPolicy
 	// Home serves GET / once setup is done (the web UI); nil shows a small page.
 	Home   http.Handler
 	Mounts []Mount
@@ -83,6 +87,7 @@ func (s *Server) Handler(l Listener) http.Handler {
 	} else {
 		h = stripIdentityHeaders(s.d.Log, h)
 	}
+	h = s.withPeer(l, h)
 	h = securityHeaders(h)
 	h = recoverPanics(s.d.Log, h)
 	return withListener(l, h)
@@ -119,7 +124,7 @@ func cors(w http.ResponseWriter, r *http.Request) {
 
 // connInfo describes the request's connection for the API layer.
 func (s *Server) connInfo(r *http.Request) api.ConnInfo {
-	info := api.ConnInfo{Channel: auth.ChannelDirect, RemoteAddr: r.RemoteAddr, BaseURL: baseURL(r)}
+	info := api.ConnInfo{Channel: auth.ChannelDirect, RemoteAddr: r.RemoteAddr, BaseURL: baseURL(r), Peer: Peer(r)}
 	if ListenerOf(r) == IngressListener {
 		info.Channel = auth.ChannelIngress
 		info.Ingress = true
