@@ -38,7 +38,8 @@ func newFairSlots(n int, trace func(event, client string)) *fairSlots {
 }
 
 // acquire waits for a slot for client; it fails when the client has too much
-// work queued already or ctx ends first.
+// work queued already or ctx ends first. The unnamed client "" (hashing new
+// passwords: setup, account changes) is queued fairly but not bounded.
 func (s *fairSlots) acquire(ctx context.Context, client string) error {
 	s.mu.Lock()
 	c := s.clients[client]
@@ -46,7 +47,7 @@ func (s *fairSlots) acquire(ctx context.Context, client string) error {
 		c = &slotClient{}
 		s.clients[client] = c
 	}
-	if c.busy >= maxQueuedPerClient {
+	if c.busy >= maxQueuedPerClient && client != "" {
 		s.mu.Unlock()
 		return ErrQueueFull
 	}
