@@ -1,0 +1,116 @@
+package music_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"segue/internal/apptest"
+	"segue/internal/config"
+	"segue/internal/library/media/mediagen"
+)
+
+// env is a real server over a generated library, with an admin signed in on the
+// MA WebSocket.
+type env struct {
+	srv   *apptest.Server
+	ws    *apptest.WS
+	token string
+	music string
+}
+
+const (
+	adminUser = "admin"
+	adminPass = "admin-password-123"
+)
+
+func newEnv(t *testing.T, tracks int) *env {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "music")
+	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinSeconds: time.Second, MaxSeconds: 2 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if st := srv.App.Library.Scan(ctx, true); st.Tracks == 0 {
+		t.Fatalf("scan found no tracks: %+v", st)
+	}
+	e := &env{srv: srv, music: dir}
+	e.token = srv.Setup(t, adminUser, adminPass)
+	e.ws = e.dial(t, e.token)
+	return e
+}
+
+func (e *env) dial(t *testing.T, token string) *apptest.WS {
+	t.Helper()
+	ws := apptest.DialWS(t, e.srv.URL, nil)
+	if r := ws.Command("auth", map[string]any{"token": token, "device_name": "replay"}); r.ErrorCode != 0 {
+		t.Fatalf("auth: %+v", r)
+	}
+	return ws
+}
+
+// call runs a command and decodes its result; an error result fails the test.
+func (e *env) call(t *testing.T, command string, args any, out any) json.RawMessage {
+	t.Helper()
+	r := e.ws.Command(command, args)
+	if r.ErrorCode != 0 {
+		t.Fatalf("%s %v: error %d %s", command, args, r.ErrorCode, r.Details)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Result, out); err != nil {
+			t.Fatalf("%s: decode %s: %v", command, r.Result, err)
+		}
+	}
+	return r.Result
+}
+
+type ref struct {
+	ItemID    string `json:"item_id"`
+	Name      string `json:"name"`
+	MediaType string `json:"media_type"`
+	URI       string `json:"uri"`
+	Favorite  bool   `json:"favorite"`
+}
+
+// ids are the library items a walk visits: the first album (by name), one of its
+// artists and its first track.
+type ids struct {
+	Album, Artist, Track, Genre ref
+	AlbumJSON                   json.RawMessage
+}
+
+func (e *env) pick(t *testing.T) ids {
+	t.Helper()
+	var albums []json.RawMessage
+	e.call(t, "music/albums/library_items", map[string]any{"limit": 1, "order_by": "name"}, &albums)
+	if len(albums) == 0 {
+		t.Fatal("no albums")
+	}
+	var out ids
+	out.AlbumJSON = albums[0]
+	var album struct {
+		ref
+		Artists []ref `json:"artists"`
+	}
+	_ = json.Unmarshal(albums[0], &album)
+	out.Album, out.Artist = album.ref, album.Artists[0]
+	var tracks []ref
+	e.call(t, "music/albums/album_tracks", map[string]any{"item_id": out.Album.ItemID, "provider_instance_id_or_domain": "library"}, &tracks)
+	if len(tracks) == 0 {
+		t.Fatal("album without tracks")
+	}
+	out.Track = tracks[0]
+	var genres []ref
+	e.call(t, "music/genres/library_items", map[string]any{"limit": 1}, &genres)
+	if len(genres) > 0 {
+		out.Genre = genres[0]
+	}
+	return out
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

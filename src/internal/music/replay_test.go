@@ -1,0 +1,112 @@
+package music_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// walkStep is one command the real MA frontend sent, recorded page by page by
+// testdata/js/mafe.mjs (RECORD=…) against Segue. Item ids are placeholders
+// ("$ALBUM_ID", "$ALBUM" for a whole album object, …) filled from this run's library.
+type walkStep struct {
+	Step    string          `json:"step"`
+	Command string          `json:"command"`
+	Args    json.RawMessage `json:"args"`
+}
+
+const walkFixture = "testdata/frontend/walk.json"
+
+// TestReplayFrontendWalk replays the frontend's start-up and page-by-page walk
+// (Discover, Library artists and albums, an album page, an artist page, search, a
+// favourite toggled, Discover again) against a generated library: every command
+// must succeed (each error is a toast in the real app) and answer the reference's
+// shape.
+func TestReplayFrontendWalk(t *testing.T) {
+	raw, err := os.ReadFile(walkFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk []walkStep
+	if err := json.Unmarshal(raw, &walk); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, 24)
+	picked := e.pick(t)
+	var me struct {
+		UserID string `json:"user_id"`
+	}
+	e.call(t, "auth/me", nil, &me)
+	fill := placeholders(picked, me.UserID)
+	seen := map[string]bool{}
+	for i, s := range walk {
+		args := fillArgs(t, s.Args, fill)
+		r := e.ws.Command(s.Command, args)
+		if r.ErrorCode != 0 {
+			t.Errorf("#%d %s %s %s: error %d %q (a toast in the app)", i, s.Step, s.Command, args, r.ErrorCode, r.Details)
+			continue
+		}
+		if err := checkShape(s.Command, r.Result); err != nil {
+			t.Errorf("#%d %s %s: %v\n%s", i, s.Step, s.Command, err, truncate(r.Result))
+		}
+		seen[s.Command] = true
+	}
+	// The reference's start-up list must be part of the walk.
+	for _, c := range []string{"auth/me", "players/all", "player_queues/all", "providers/manifests", "providers", "config/providers",
+		"music/artists/count", "music/albums/count", "music/tracks/count", "music/playlists/count", "music/radios/count",
+		"music/podcasts/count", "music/audiobooks/count", "music/genres/count", "music/albums/library_items", "music/artists/library_items",
+		"music/albums/get_album", "music/albums/album_tracks", "music/artists/get_artist", "music/search", "music/favorites/add_item",
+		"music/recommendations"} {
+		if !seen[c] {
+			t.Errorf("the walk never ran %s", c)
+		}
+	}
+	t.Logf("replayed %d commands (%d distinct)", len(walk), len(seen))
+}
+
+func truncate(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
+
+func placeholders(p ids, userID string) map[string]any {
+	var album any
+	_ = json.Unmarshal(p.AlbumJSON, &album)
+	return map[string]any{
+		"$ALBUM_ID": p.Album.ItemID, "$ARTIST_ID": p.Artist.ItemID, "$TRACK_ID": p.Track.ItemID, "$GENRE_ID": p.Genre.ItemID,
+		"$ALBUM_NAME": p.Album.Name, "$TRACK_NAME": p.Track.Name, "$ALBUM": album, "$ALBUM_URI": p.Album.URI, "$ADMIN_ID": userID,
+	}
+}
+
+func fillArgs(t *testing.T, raw json.RawMessage, fill map[string]any) json.RawMessage {
+	t.Helper()
+	if len(raw) == 0 {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(replace(v, fill))
+	return out
+}
+
+func replace(v any, fill map[string]any) any {
+	switch x := v.(type) {
+	case string:
+		if r, ok := fill[x]; ok {
+			return r
+		}
+	case []any:
+		for i := range x {
+			x[i] = replace(x[i], fill)
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = replace(x[k], fill)
+		}
+	}
+	return v
+}
