@@ -67,7 +67,8 @@ func (m *Module) relay(ctx context.Context, batch []library.Event) {
 		}
 	}
 	if scan != nil && m.tasks.update(*scan) {
-		m.publish(nil, "tasks_updated", "", m.tasks.list())
+		// Tasks are what tasks/list shows: for those who may read system state.
+		m.publish(func(p *auth.Principal) bool { return p.Can(auth.ScopeSystemRead) }, "tasks_updated", "", m.tasks.list())
 	}
 	scanning := scan != nil && scan.Scanning
 	if scan == nil {

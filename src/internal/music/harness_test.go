@@ -1,7 +1,6 @@
 package music_test
 
 import (
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"segue/internal/apptest"
 	"segue/internal/config"
+	"segue/internal/library"
 	"segue/internal/library/media/mediagen"
 )
 
@@ -34,15 +34,35 @@ func newEnv(t *testing.T, tracks int) *env {
 		t.Fatal(err)
 	}
 	srv := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if st := srv.App.Library.Scan(ctx, true); st.Tracks == 0 {
-		t.Fatalf("scan found no tracks: %+v", st)
-	}
+	waitScanned(t, srv.App.Library)
 	e := &env{srv: srv, music: dir}
 	e.token = srv.Setup(t, adminUser, adminPass)
 	e.ws = e.dial(t, e.token)
 	return e
+}
+
+// waitScanned waits for the server's own start-up scan to finish (the library
+// scans when the server runs; a second, concurrent Scan call is not the point here).
+func waitScanned(t *testing.T, lib *library.Library) {
+	t.Helper()
+	done := make(chan library.ScanStatus, 1)
+	cancel := lib.Subscribe(func(e library.Event) {
+		if e.Scan != nil && !e.Scan.Scanning && e.Scan.Tracks > 0 {
+			select {
+			case done <- *e.Scan:
+			default:
+			}
+		}
+	})
+	defer cancel()
+	if st := lib.Status(); !st.Scanning && st.Tracks > 0 {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("the start-up scan did not finish: %+v", lib.Status())
+	}
 }
 
 func (e *env) dial(t *testing.T, token string) *apptest.WS {
