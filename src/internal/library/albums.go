@@ -28,6 +28,11 @@ func (l *Library) albumWhere(v Viewer, q AlbumQuery) (*where, error) {
 		w.add(`a.id IN (SELECT t.album_id FROM lib_tracks t JOIN lib_track_genres tg ON tg.track_id = t.id
 			JOIN lib_genres g ON g.id = tg.genre_id WHERE g.name = ?)`, q.Genre)
 	}
+	if len(q.GenreIDs) > 0 {
+		g := &where{}
+		g.in("tg.genre_id", q.GenreIDs)
+		w.add("a.id IN (SELECT t.album_id FROM lib_tracks t JOIN lib_track_genres tg ON tg.track_id = t.id"+g.sql()+")", g.args...)
+	}
 	if q.FromYear != 0 || q.ToYear != 0 {
 		to := q.ToYear
 		if to == 0 {

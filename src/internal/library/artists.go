@@ -28,6 +28,11 @@ func (l *Library) artistWhere(q ArtistQuery) *where {
 	if q.AlbumArtistsOnly {
 		w.add("st.albums > 0")
 	}
+	if len(q.GenreIDs) > 0 {
+		g := &where{}
+		g.in("tg.genre_id", q.GenreIDs)
+		w.add("ar.id IN (SELECT ta.artist_id FROM lib_track_artists ta JOIN lib_track_genres tg ON tg.track_id = ta.track_id"+g.sql()+")", g.args...)
+	}
 	if q.Favorite {
 		w.add("an.starred_at > 0")
 	}

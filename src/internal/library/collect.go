@@ -34,7 +34,7 @@ func (r *folderRun) collect() error {
 		}
 		switch {
 		case item.file != nil:
-			if item.file.existingID == 0 {
+			if item.file.existingID == 0 && r.followMoves {
 				item.file.movedID = r.findMoved(item.file, b.claimed)
 				if item.file.movedID != 0 {
 					b.claimed[item.file.movedID] = true

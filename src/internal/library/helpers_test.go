@@ -21,7 +21,7 @@ import (
 )
 
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *store.DB
 	lib   *Library
@@ -29,7 +29,7 @@ type fixture struct {
 	dirs  []string
 }
 
-func newFixture(t *testing.T, nFolders int) *fixture {
+func newFixture(t testing.TB, nFolders int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "segue.db"))

@@ -110,6 +110,15 @@ func (l *Library) writeFiles(ctx context.Context, tx dbtx, batch []pendingFile) 
 			artistIDs[k] = id
 			return id, err
 		}
+		// Most files of a batch share their album, genres and folder cover:
+		// look each up once per batch.
+		type albumKey struct {
+			folder int64
+			key    string
+		}
+		albumIDs := map[albumKey]int64{}
+		genreIDs := map[string]int64{}
+		artIDs := map[string]int64{}
 		for i := range batch {
 			p := &batch[i]
 			f := &p.facts
@@ -130,14 +139,17 @@ func (l *Library) writeFiles(ctx context.Context, tx dbtx, batch []pendingFile) 
 				albumArtists = append(albumArtists, id)
 			}
 			key, albumName := f.albumKey()
-			var albumID int64
-			if err := st.album.QueryRowContext(ctx, f.folderID, key, albumName, sortName(albumName), albumArtists[0],
-				f.displayAlbumArtist(), f.compilation, f.albumMBID, now, now).Scan(&albumID); err != nil {
-				return err
-			}
-			for j, a := range albumArtists {
-				if _, err := st.albumArtist.ExecContext(ctx, albumID, j, a); err != nil {
+			albumID, seen := albumIDs[albumKey{f.folderID, key}]
+			if !seen {
+				if err := st.album.QueryRowContext(ctx, f.folderID, key, albumName, sortName(albumName), albumArtists[0],
+					f.displayAlbumArtist(), f.compilation, f.albumMBID, now, now).Scan(&albumID); err != nil {
 					return err
+				}
+				albumIDs[albumKey{f.folderID, key}] = albumID
+				for j, a := range albumArtists {
+					if _, err := st.albumArtist.ExecContext(ctx, albumID, j, a); err != nil {
+						return err
+					}
 				}
 			}
 			coverID := int64(0)
@@ -146,8 +158,12 @@ func (l *Library) writeFiles(ctx context.Context, tx dbtx, batch []pendingFile) 
 					return err
 				}
 			} else if p.dirCover != "" {
-				if err := st.art.QueryRowContext(ctx, f.folderID, p.dirCover, 0, p.dirCoverMtime).Scan(&coverID); err != nil {
-					return err
+				var ok bool
+				if coverID, ok = artIDs[p.dirCover]; !ok {
+					if err := st.art.QueryRowContext(ctx, f.folderID, p.dirCover, 0, p.dirCoverMtime).Scan(&coverID); err != nil {
+						return err
+					}
+					artIDs[p.dirCover] = coverID
 				}
 			}
 			genre := ""
@@ -183,21 +199,26 @@ func (l *Library) writeFiles(ctx context.Context, tx dbtx, batch []pendingFile) 
 				}
 				id, _ = r.LastInsertId()
 			}
-			if _, err := st.delTrackArtists.ExecContext(ctx, id); err != nil {
-				return err
+			if op == Updated {
+				if _, err := st.delTrackArtists.ExecContext(ctx, id); err != nil {
+					return err
+				}
+				if _, err := st.delTrackGenres.ExecContext(ctx, id); err != nil {
+					return err
+				}
 			}
 			for j, a := range trackArtists {
 				if _, err := st.addTrackArtist.ExecContext(ctx, id, j, a); err != nil {
 					return err
 				}
 			}
-			if _, err := st.delTrackGenres.ExecContext(ctx, id); err != nil {
-				return err
-			}
 			for _, g := range f.genres {
-				var gid int64
-				if err := st.genre.QueryRowContext(ctx, g).Scan(&gid); err != nil {
-					return err
+				gid, ok := genreIDs[foldKey(g)]
+				if !ok {
+					if err := st.genre.QueryRowContext(ctx, g).Scan(&gid); err != nil {
+						return err
+					}
+					genreIDs[foldKey(g)] = gid
 				}
 				if _, err := st.addTrackGenre.ExecContext(ctx, id, gid); err != nil {
 					return err

@@ -111,10 +111,12 @@ type ArtistQuery struct {
 	Folders []int64
 	// AlbumArtistsOnly keeps artists that are the album artist of some album.
 	AlbumArtistsOnly bool
-	Favorite         bool   // starred by the viewer
-	Search           string // full-text; empty matches everything
-	Sort             Sort
-	Page             Page
+	// GenreIDs keeps artists with a track of any of these genres.
+	GenreIDs []int64
+	Favorite bool   // starred by the viewer
+	Search   string // full-text; empty matches everything
+	Sort     Sort
+	Page     Page
 	// IncludeOffline also lists items of offline folders (Available false).
 	IncludeOffline bool
 }
@@ -124,6 +126,8 @@ type AlbumQuery struct {
 	Folders  []int64
 	ArtistID int64 // albums with this album artist
 	Genre    string
+	// GenreIDs keeps albums with a track of any of these genres (MA's genre filter).
+	GenreIDs []int64
 	FromYear int // inclusive; 0 = no bound
 	ToYear   int
 	Favorite bool
@@ -142,6 +146,7 @@ type TrackQuery struct {
 	AlbumID        int64
 	ArtistID       int64 // tracks by this artist (any track artist)
 	Genre          string
+	GenreIDs       []int64
 	FromYear       int
 	ToYear         int
 	Favorite       bool

@@ -25,14 +25,7 @@ const playlistFrom = ` FROM lib_playlists p LEFT JOIN users u ON u.user_id = p.o
 
 // Playlists lists the viewer's own playlists and other users' public ones.
 func (l *Library) Playlists(ctx context.Context, v Viewer, q PlaylistQuery) ([]Playlist, error) {
-	w := &where{}
-	w.add("(p.owner_id = ? OR p.public = 1)", v.UserID)
-	if q.Favorite {
-		w.add("an.starred_at > 0")
-	}
-	if q.Search != "" {
-		w.add("p.name LIKE ? ESCAPE '\\'", "%"+escapeLike(q.Search)+"%")
-	}
+	w := playlistWhere(v, q)
 	order := "p.name COLLATE NOCASE" + dir(q.Sort.Desc) + ", p.id"
 	switch q.Sort.By {
 	case OrderAdded:
@@ -44,6 +37,27 @@ func (l *Library) Playlists(ctx context.Context, v Viewer, q PlaylistQuery) ([]P
 	args := append(append([]any{v.UserID}, w.args...), limit, offset)
 	return l.queryPlaylists(ctx, v, "SELECT "+playlistCols+playlistFrom+annotationJoin("p", KindPlaylist)+w.sql()+
 		" ORDER BY "+order+" LIMIT ? OFFSET ?", args...)
+}
+
+// CountPlaylists counts what Playlists would list without paging.
+func (l *Library) CountPlaylists(ctx context.Context, v Viewer, q PlaylistQuery) (int, error) {
+	w := playlistWhere(v, q)
+	var n int
+	err := l.db.R.QueryRowContext(ctx, "SELECT count(*) FROM lib_playlists p"+annotationJoin("p", KindPlaylist)+w.sql(),
+		append([]any{v.UserID}, w.args...)...).Scan(&n)
+	return n, dbErr(err)
+}
+
+func playlistWhere(v Viewer, q PlaylistQuery) *where {
+	w := &where{}
+	w.add("(p.owner_id = ? OR p.public = 1)", v.UserID)
+	if q.Favorite {
+		w.add("an.starred_at > 0")
+	}
+	if q.Search != "" {
+		w.add("p.name LIKE ? ESCAPE '\\'", "%"+escapeLike(q.Search)+"%")
+	}
+	return w
 }
 
 // Playlist reads one playlist; NotFound when it does not exist or is another

@@ -64,8 +64,33 @@ func TestQueriesOverIngestedTracks(t *testing.T) {
 	if _, err := f.lib.Album(f.ctx, v, 9999); !fail.Is(err, fail.KindNotFound) {
 		t.Fatalf("missing album: %v", err)
 	}
+	jazz := genres[1]
+	if as, _ := f.lib.Albums(f.ctx, v, AlbumQuery{GenreIDs: []int64{jazz.ID}}); len(as) != 1 {
+		t.Fatalf("albums of genre id: %+v", as)
+	}
+	if ts, _ := f.lib.Tracks(f.ctx, v, TrackQuery{GenreIDs: []int64{jazz.ID}}); len(ts) != 1 {
+		t.Fatalf("tracks of genre id: %+v", ts)
+	}
+	if ar, _ := f.lib.Artists(f.ctx, v, ArtistQuery{GenreIDs: []int64{jazz.ID}}); len(ar) != 1 || ar[0].Name != "John Coltrane" {
+		t.Fatalf("artists of genre id: %+v", ar)
+	}
+	if gs, _ := f.lib.GenresOf(f.ctx, v, KindAlbum, albums[0].ID); len(gs) != 2 {
+		t.Fatalf("genres of album: %+v", gs)
+	}
+	if g, err := f.lib.Genre(f.ctx, v, jazz.ID); err != nil || g.Name != "Jazz" {
+		t.Fatalf("genre: %+v, %v", g, err)
+	}
+	if n, err := f.lib.CountGenres(f.ctx, v, GenreQuery{}); err != nil || n != 2 {
+		t.Fatalf("count genres: %d, %v", n, err)
+	}
+	if _, err := f.lib.CreatePlaylist(f.ctx, v, "P", []int64{tracks[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.lib.CountPlaylists(f.ctx, v, PlaylistQuery{}); err != nil || n != 1 {
+		t.Fatalf("count playlists: %d, %v", n, err)
+	}
 	c, err := f.lib.Counts(f.ctx, v)
-	if err != nil || c != (Counts{Artists: 2, Albums: 2, Tracks: 3, Genres: 2}) {
+	if err != nil || c != (Counts{Artists: 2, Albums: 2, Tracks: 3, Genres: 2, Playlists: 1}) {
 		t.Fatalf("counts = %+v, %v", c, err)
 	}
 }

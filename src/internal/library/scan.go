@@ -79,7 +79,7 @@ func (l *Library) scanAll(ctx context.Context, full bool) {
 			continue
 		}
 		l.updateStatus(true, func(s *ScanStatus) { s.CurrentFolder = f.Name })
-		removed, err := l.scanFolder(ctx, f)
+		removed, err := l.scanFolder(ctx, f, total > 0)
 		gone = append(gone, removed...)
 		if err != nil {
 			scanErr = err
@@ -131,9 +131,11 @@ type folderRun struct {
 	root     *os.Root
 	failures map[string]knownFailure // failures recorded earlier, by path
 	seen     int                     // audio files found by the walk
-	jobs     chan probeJob
-	results  chan scanItem
-	watch    func(rel string)
+	// followMoves is false when the library was empty: nothing can have moved.
+	followMoves bool
+	jobs        chan probeJob
+	results     chan scanItem
+	watch       func(rel string)
 }
 
 type knownFailure struct{ size, mtime int64 }
@@ -170,7 +172,8 @@ type coverFix struct {
 	cover dirCover
 }
 
-func (l *Library) scanFolder(ctx context.Context, f Folder) ([]Change, error) {
+// hadTracks is false on a first scan: then no file can be a moved one.
+func (l *Library) scanFolder(ctx context.Context, f Folder, hadTracks bool) ([]Change, error) {
 	root, err := os.OpenRoot(f.Path)
 	if err != nil {
 		problem := problemUnread
@@ -183,7 +186,7 @@ func (l *Library) scanFolder(ctx context.Context, f Folder) ([]Change, error) {
 	if _, err := l.db.W.ExecContext(ctx, "UPDATE lib_tracks SET missing = 0 WHERE folder_id = ? AND missing = 1", f.ID); err != nil {
 		return nil, err
 	}
-	r := &folderRun{l: l, ctx: ctx, folder: f, root: root, failures: map[string]knownFailure{},
+	r := &folderRun{l: l, ctx: ctx, folder: f, root: root, failures: map[string]knownFailure{}, followMoves: hadTracks,
 		jobs: make(chan probeJob, jobQueue), results: make(chan scanItem, jobQueue), watch: l.watchDir(f)}
 	if err := r.loadFailures(); err != nil {
 		return nil, err

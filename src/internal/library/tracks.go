@@ -27,6 +27,11 @@ func (l *Library) trackWhere(v Viewer, q TrackQuery) *where {
 	if q.Genre != "" {
 		w.add("t.id IN (SELECT tg.track_id FROM lib_track_genres tg JOIN lib_genres g ON g.id = tg.genre_id WHERE g.name = ?)", q.Genre)
 	}
+	if len(q.GenreIDs) > 0 {
+		g := &where{}
+		g.in("tg.genre_id", q.GenreIDs)
+		w.add("t.id IN (SELECT tg.track_id FROM lib_track_genres tg"+g.sql()+")", g.args...)
+	}
 	if q.FromYear != 0 || q.ToYear != 0 {
 		to := q.ToYear
 		if to == 0 {
