@@ -176,4 +176,3 @@ func scale(data []byte, size int) (out []byte, ok bool, err error) {
 	}
 	return buf.Bytes(), true, nil
 }
-

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
 )
 
 func decodeSize(t *testing.T, p *Picture) (int, int) {

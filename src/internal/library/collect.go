@@ -16,7 +16,9 @@ type scanBatch struct {
 	claimed  map[int64]bool // rows taken over by moved files in this batch
 }
 
-func (b *scanBatch) size() int { return len(b.files) + len(b.failures) + len(b.missing) + len(b.covers) }
+func (b *scanBatch) size() int {
+	return len(b.files) + len(b.failures) + len(b.missing) + len(b.covers)
+}
 
 // collect receives what the walk and the probers found and writes it in
 // batches: one short transaction per batch, so readers and other writers never
@@ -216,4 +218,3 @@ func fixDirCover(ctx context.Context, tx dbtx, folderID int64, c coverFix) ([]in
 	}
 	return albums, rows.Err()
 }
-

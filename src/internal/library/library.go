@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -67,7 +68,7 @@ type Library struct {
 	trigger      chan struct{}
 	scanInterval time.Duration
 	watch        bool
-	watcher      *watcher
+	watcher      atomic.Pointer[watcher] // set by Run; a Scan from elsewhere may read it
 	thumbs       *thumbCache
 }
 

@@ -15,8 +15,8 @@ func (l *Library) Run(ctx context.Context) error {
 	if l.watch {
 		w, err := newWatcher(l.log)
 		if err == nil {
-			l.watcher = w
-			defer w.close()
+			l.watcher.Store(w)
+			defer func() { l.watcher.Store(nil); w.close() }()
 		} else if l.log != nil {
 			l.log.WithError(err).Warn("library: file-system watching is not available; rescans run on request and at the interval")
 		}
@@ -30,8 +30,8 @@ func (l *Library) Run(ctx context.Context) error {
 	l.Scan(ctx, true)
 	for {
 		var changed <-chan struct{}
-		if l.watcher != nil {
-			changed = l.watcher.settled
+		if w := l.watcher.Load(); w != nil {
+			changed = w.settled
 		}
 		select {
 		case <-ctx.Done():

@@ -100,8 +100,9 @@ func (w *watcher) add(dir string) {
 
 // watchDir returns what the walk calls for each directory it reads, or nil.
 func (l *Library) watchDir(f Folder) func(rel string) {
-	if l.watcher == nil {
+	w := l.watcher.Load()
+	if w == nil {
 		return nil
 	}
-	return func(rel string) { l.watcher.add(filepath.Join(f.Path, filepath.FromSlash(rel))) }
+	return func(rel string) { w.add(filepath.Join(f.Path, filepath.FromSlash(rel))) }
 }
