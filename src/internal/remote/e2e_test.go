@@ -255,35 +255,50 @@ func TestSignalingRestart(t *testing.T) {
 	}
 }
 
-// Acceptance 3 against the real signaling server: an impostor registers the server's
-// remote ID with its own certificate (the signaling server replaces the real
-// registration) and answers the client; the client refuses before any API message.
+// Acceptance 3 against the real signaling server (issue 11 item 7): an impostor
+// registers the server's remote ID with its own certificate. The real gateway proved
+// its ID, so the impostor displaces nothing and the client pairs with the real server.
+// Where no proven gateway holds an ID (a server that is off), the impostor's
+// registration stands, answers the client, and the client refuses before any API
+// message.
 func TestEndToEndMITM(t *testing.T) {
 	checkGoroutines(t)
 	sig := startSignaling(t, "")
 	srv := startServer(t, sig.URL())
-	victimID := srv.id.RemoteID()
 	var served atomic.Int64
-	imp, err := remote.NewGateway(remote.GatewayConfig{
-		SignalingURL: sig.URL(), Identity: remote.ImpostorIdentity(newIdentity(t), victimID), ICE: remote.StaticICE{},
-		Serve: func(ctx context.Context, c api.Conn, info api.ConnInfo) {
-			served.Add(1)
-			srv.app.API.ServeConn(ctx, c, info)
-		},
-		API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
-		Backoff: remote.Backoff{Initial: time.Hour, Max: time.Hour}, Log: quietLog(),
-	})
-	if err != nil {
-		t.Fatal(err)
+	startImpostor := func(victimID string) {
+		imp, err := remote.NewGateway(remote.GatewayConfig{
+			SignalingURL: sig.URL(), Identity: remote.ImpostorIdentity(newIdentity(t), victimID), ICE: remote.StaticICE{},
+			Serve: func(ctx context.Context, c api.Conn, info api.ConnInfo) {
+				served.Add(1)
+				srv.app.API.ServeConn(ctx, c, info)
+			},
+			API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
+			Backoff: remote.Backoff{Initial: time.Hour, Max: time.Hour}, Log: quietLog(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); imp.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
+		waitFor(t, "impostor registered", imp.Connected)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); imp.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	waitFor(t, "impostor registered", imp.Connected)
-	waitFor(t, "real gateway replaced", func() bool { return !srv.gw.Connected() })
 
-	_, err = client.Dial(ctxT(t), client.Config{SignalingURL: sig.URL(), RemoteID: victimID,
+	victimID := srv.id.RemoteID()
+	startImpostor(victimID)
+	if !srv.gw.Connected() {
+		t.Fatal("the impostor displaced the proven gateway")
+	}
+	c := e2eDial(t, sig.URL(), victimID)
+	if _, err := c.Call(ctxT(t), "info", nil); err != nil {
+		t.Fatalf("client did not reach the real server: %v", err)
+	}
+
+	offline := newIdentity(t).RemoteID()
+	startImpostor(offline)
+	_, err := client.Dial(ctxT(t), client.Config{SignalingURL: sig.URL(), RemoteID: offline,
 		API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Timeout: 20 * time.Second})
 	if !errors.Is(err, remote.ErrFingerprintMismatch) {
 		t.Fatalf("want a fingerprint mismatch, got %v", err)

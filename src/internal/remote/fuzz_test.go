@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"segue/internal/signaling"
 )
 
 // Whatever a peer sends, the reassembler never holds more than its bound and never panics.
@@ -33,7 +35,7 @@ func FuzzReassembler(f *testing.F) {
 
 // The pin never accepts an SDP whose sha-256 fingerprints are not all the ID's.
 func FuzzPinAnswer(f *testing.F) {
-	id := RemoteIDFromDER([]byte("x"))
+	id := signaling.RemoteIDFromDER([]byte("x"))
 	f.Add("v=0\r\na=fingerprint:sha-256 00:11\r\n")
 	f.Add("a=fingerprint:sha-1 00\r\na=fingerprint:SHA-256 " + colonHex(make([]byte, 32)) + "\n")
 	f.Fuzz(func(t *testing.T, sdp string) {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+
+	"segue/internal/signaling"
 )
 
 // File names in the data dir; the same names as Music Assistant so an imported MA data
@@ -36,6 +38,7 @@ const (
 type Identity struct {
 	cert     webrtc.Certificate
 	x509     *x509.Certificate
+	key      *ecdsa.PrivateKey
 	remoteID string
 	// Created is true when this start made a new pair (first start).
 	Created bool
@@ -46,6 +49,12 @@ func (i *Identity) RemoteID() string { return i.remoteID }
 
 // Certificate is the DTLS certificate for webrtc.Configuration.Certificates.
 func (i *Identity) Certificate() webrtc.Certificate { return i.cert }
+
+// proveOwnership answers a registered message that carries a challenge with a
+// register-server proving we hold the remote ID's DTLS key (signaling/ownership.go).
+func (i *Identity) proveOwnership(registered signaling.Message) (signaling.Message, bool, error) {
+	return signaling.ProveOwnership(registered, nil, i.x509.Raw, i.key)
+}
 
 // NotAfter is the certificate's expiry.
 func (i *Identity) NotAfter() time.Time { return i.x509.NotAfter }
@@ -108,7 +117,8 @@ func parseIdentity(certPEM, keyPEM []byte) (*Identity, error) {
 	return &Identity{
 		cert:     webrtc.CertificateFromX509(key, cert),
 		x509:     cert,
-		remoteID: RemoteIDFromDER(cert.Raw),
+		key:      key,
+		remoteID: signaling.RemoteIDFromDER(cert.Raw),
 	}, nil
 }
 
@@ -153,7 +163,7 @@ func createIdentity(dir, certPath, keyPath string, now time.Time, rnd io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{cert: webrtc.CertificateFromX509(key, cert), x509: cert, remoteID: RemoteIDFromDER(der), Created: true}, nil
+	return &Identity{cert: webrtc.CertificateFromX509(key, cert), x509: cert, key: key, remoteID: signaling.RemoteIDFromDER(der), Created: true}, nil
 }
 
 // writeFileAtomic writes via a temp file, fsync and rename, so a crash never leaves a

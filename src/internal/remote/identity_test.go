@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"segue/internal/signaling"
 )
 
 func TestIdentityPersistsAndIDMatchesMA(t *testing.T) {
@@ -100,7 +102,7 @@ func TestDamagedIdentityIsAnErrorNotReplaced(t *testing.T) {
 }
 
 func TestRemoteIDParseFormat(t *testing.T) {
-	id := RemoteIDFromDER([]byte("some certificate"))
+	id := signaling.RemoteIDFromDER([]byte("some certificate"))
 	if len(id) != 26 || strings.Contains(id, "2") {
 		t.Fatalf("bad id %q", id)
 	}
@@ -126,7 +128,7 @@ func TestRemoteIDParseFormat(t *testing.T) {
 }
 
 func FuzzParseRemoteID(f *testing.F) {
-	id := RemoteIDFromDER([]byte("seed"))
+	id := signaling.RemoteIDFromDER([]byte("seed"))
 	for _, s := range []string{id, FormatRemoteID(id), "", "----", "vvpn3-tlp34", strings.Repeat("9", 26), "\x00\xff"} {
 		f.Add(s)
 	}
@@ -140,7 +142,7 @@ func FuzzParseRemoteID(f *testing.F) {
 		if err != nil || len(raw) != 16 {
 			t.Fatalf("parsed %q but bytes fail: %v", got, err)
 		}
-		if remoteIDFromPrefix(raw) != got {
+		if signaling.RemoteIDFromFingerprint(raw) != got {
 			t.Fatalf("not canonical: %q", got)
 		}
 		if again, err := ParseRemoteID(FormatRemoteID(got)); err != nil || again != got {
@@ -151,7 +153,7 @@ func FuzzParseRemoteID(f *testing.F) {
 
 func TestPinAnswer(t *testing.T) {
 	der := []byte("cert A")
-	id := RemoteIDFromDER(der)
+	id := signaling.RemoteIDFromDER(der)
 	sum := sha256.Sum256(der)
 	fp := colonHex(sum[:])
 	other := sha256.Sum256([]byte("cert B"))

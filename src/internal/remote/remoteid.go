@@ -1,10 +1,11 @@
 package remote
 
 import (
-	"crypto/sha256"
 	"encoding/base32"
 	"errors"
 	"strings"
+
+	"segue/internal/signaling"
 )
 
 // RemoteIDLen is the length of a remote ID: 16 bytes in unpadded base32.
@@ -18,19 +19,6 @@ var remoteIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // ErrBadRemoteID is returned for input that is not a remote ID.
 var ErrBadRemoteID = errors.New("remote: not a valid remote ID (26 letters and digits)")
-
-// RemoteIDFromDER derives the remote ID exactly as Music Assistant does: SHA-256 of the DER
-// certificate (its DTLS fingerprint), first 16 bytes, base32 without padding, and every
-// '2' replaced by '9' (so it cannot be misread as 'Z'). The ID is therefore a pin of the
-// server's DTLS certificate.
-func RemoteIDFromDER(der []byte) string {
-	sum := sha256.Sum256(der)
-	return remoteIDFromPrefix(sum[:16])
-}
-
-func remoteIDFromPrefix(prefix []byte) string {
-	return strings.ReplaceAll(remoteIDEncoding.EncodeToString(prefix), "2", "9")
-}
 
 // RemoteIDBytes returns the 16 fingerprint bytes a canonical remote ID stands for.
 func RemoteIDBytes(id string) ([]byte, error) {
@@ -49,7 +37,7 @@ func RemoteIDBytes(id string) ([]byte, error) {
 	}
 	// 26 characters carry 130 bits; only the encoding of 16 bytes (last 2 bits zero) is
 	// canonical, so two spellings never name the same server.
-	if remoteIDFromPrefix(raw) != id {
+	if signaling.RemoteIDFromFingerprint(raw) != id {
 		return nil, ErrBadRemoteID
 	}
 	return raw, nil

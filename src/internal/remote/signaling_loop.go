@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/signaling"
 )
 
 // Run keeps the gateway registered until ctx ends, then closes every session and
@@ -177,7 +179,12 @@ func (g *Gateway) signal(m SignalMessage) {
 func (g *Gateway) dispatch(ctx context.Context, m SignalMessage) {
 	switch m.Type {
 	case SigRegistered:
-		g.log.Info("remote: registered with the signaling server")
+		if proof, ok := g.proveOwnership(m); ok {
+			g.signal(proof) // the server answers the proof with another registered
+		}
+		if !g.connected.Load() {
+			g.log.Info("remote: registered with the signaling server")
+		}
 		g.setConnected(true)
 	case SigClientConnected:
 		g.startSession(ctx, m.SessionID)
@@ -208,4 +215,18 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// proveOwnership turns a challenge in registered (only `segue signaling` sends one) into
+// the proving register-server, so nobody without our DTLS key can take our remote ID
+// over at that server. MA's server sends no challenge: nothing changes there.
+func (g *Gateway) proveOwnership(m SignalMessage) (SignalMessage, bool) {
+	p, ok, err := g.cfg.Identity.proveOwnership(signaling.Message{Type: m.Type, RemoteID: m.RemoteID, Data: m.Data})
+	if err != nil {
+		g.log.WithError(err).Warn("remote: cannot sign the signaling server's ownership challenge")
+	}
+	if !ok {
+		return SignalMessage{}, false
+	}
+	return SignalMessage{Type: p.Type, RemoteID: p.RemoteID, Data: p.Data}, true
 }

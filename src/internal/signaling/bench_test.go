@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
 )
 
 // BenchmarkPairing measures one pairing round trip on loopback — connect-request →

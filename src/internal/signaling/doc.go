@@ -17,6 +17,12 @@
 // peer-disconnected tells a client its gateway left. ping → pong. Unknown types get
 // "Unknown message type: <t>".
 //
+// Ownership (ours, inside MA's messages): registered carries data {challenge}; a gateway
+// that holds the remote ID's DTLS key answers with a second register-server whose data
+// is {certificate, signature} (ProveOwnership). A proven registration is never displaced
+// by an unproven one; MA's gateways ignore the challenge and register as before while
+// no proven registration holds their ID (ownership.go).
+//
 // # Server
 //
 //	cfg := signaling.Config{Addr: "0.0.0.0:8787", RedisURL: ""}

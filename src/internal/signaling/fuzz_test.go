@@ -99,3 +99,17 @@ func TestRandomIDUnbiasedAlphabet(t *testing.T) {
 		t.Fatal("a failing reader must be an error, not a weak id")
 	}
 }
+
+// FuzzVerifyOwnership: the proof in a register-server is untrusted input (JSON, then
+// DER); no input panics, and none but a real signature passes.
+func FuzzVerifyOwnership(f *testing.F) {
+	f.Add([]byte(`{"certificate":"AAAA","signature":"AAAA"}`))
+	f.Add([]byte(`{"certificate":null}`))
+	f.Add([]byte(`[]`))
+	challenge := make([]byte, challengeBytes)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if verifyOwnership(testRID, challenge, data) == nil {
+			t.Fatalf("accepted %q", data)
+		}
+	})
+}

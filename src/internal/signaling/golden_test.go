@@ -3,6 +3,7 @@ package signaling
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"segue/internal/testutil"
 	"strconv"
 	"strings"
@@ -31,8 +32,10 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+var challengeRE = regexp.MustCompile(`"challenge":"[^"]*"`)
+
 // transcript records every frame exactly as it crossed the wire, with the random
-// session id replaced by <SID>.
+// session id replaced by <SID> and the random ownership challenge by <NONCE>.
 type transcript struct {
 	b   strings.Builder
 	sid string
@@ -43,6 +46,7 @@ func (tr *transcript) line(who, dir string, raw []byte) {
 	if tr.sid != "" {
 		s = strings.ReplaceAll(s, tr.sid, "<SID>")
 	}
+	s = challengeRE.ReplaceAllString(s, `"challenge":"<NONCE>"`)
 	tr.b.WriteString(who + " " + dir + " " + s + "\n")
 }
 

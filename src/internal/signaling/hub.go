@@ -39,7 +39,8 @@ type hub struct {
 type gateway struct {
 	p        *peer
 	rid      string
-	token    string
+	token    string      // "<node>.<serial>", with a trailing "!" when proven
+	proven   bool        // the socket proved it holds the ID's DTLS key
 	ice      []ICEServer // from register-server: the fallback when session-ready is late
 	sessions map[string]*gwSession
 	perIP    map[string]int // open sessions per client IP

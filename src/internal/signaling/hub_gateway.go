@@ -27,34 +27,57 @@ func (h *hub) register(ctx context.Context, p *peer, m Message) {
 		p.sendError(ErrTextWrongRole)
 		return
 	}
-	if g := h.gateways[rid]; g != nil && g.p == p {
+	proven := false
+	if hasProof(m) {
+		if p.role != roleGateway || p.remoteID != rid || verifyOwnership(rid, p.challenge, m.Data) != nil {
+			h.mu.Unlock()
+			h.log.WithField("remote_id", rid).Warn("ownership proof rejected")
+			p.sendError(ErrTextProofRejected)
+			return
+		}
+		proven = true
+	}
+	cur := h.gateways[rid]
+	if cur != nil && cur.p == p && (cur.proven || !proven) {
 		// Same socket again: MA only refreshes the cached ICE servers.
 		if m.ICEServers != nil {
-			g.ice = m.ICEServers
+			cur.ice = m.ICEServers
 		}
 		h.mu.Unlock()
-		p.sendMsg(Message{Type: TypeRegistered, RemoteID: rid})
+		p.sendMsg(h.registeredLocked(p, rid, cur.proven))
 		return
 	}
-	var out outbox
-	var oldRID, oldToken string
-	if p.role == roleGateway {
-		// The socket moves to another remote ID: its old registration ends.
-		if g := h.gateways[p.remoteID]; g != nil && g.p == p {
-			out = append(out, h.endGatewayLocked(g)...)
-			oldRID, oldToken = g.rid, g.token
-		}
+	if cur != nil && cur.p != p && cur.proven && !proven {
+		// A proven registration is never displaced by an unproven one. The socket may
+		// still prove itself with the challenge in registered.
+		h.leaveOldRegistrationLocked(p, rid)
+		msg := h.registeredLocked(p, rid, false)
+		h.mu.Unlock()
+		h.log.WithField("remote_id", rid).Warn("unproven registration refused: a proven gateway holds this remote ID")
+		p.sendMsg(msg)
+		return
 	}
-	if old := h.gateways[rid]; old != nil {
-		out = append(out, h.endGatewayLocked(old)...)
-		old.p.close(CloseReplaced, "Replaced by new connection")
+	out, oldRID, oldToken := h.leaveOldRegistrationLocked(p, rid)
+	if cur != nil && cur.p != p {
+		out = append(out, h.endGatewayLocked(cur)...)
+		cur.p.close(CloseReplaced, "Replaced by new connection")
 		h.log.WithField("remote_id", rid).Info("registration replaced by a new connection")
 	}
-	g := &gateway{p: p, rid: rid, token: h.nextToken(), ice: m.ICEServers,
+	token := h.nextToken()
+	if proven {
+		token += "!"
+	}
+	g := &gateway{p: p, rid: rid, token: token, proven: proven, ice: m.ICEServers,
 		sessions: make(map[string]*gwSession), perIP: make(map[string]int)}
+	if cur != nil && cur.p == p { // the same socket proving: keep its sessions and ICE
+		g.sessions, g.perIP = cur.sessions, cur.perIP
+		if m.ICEServers == nil {
+			g.ice = cur.ice
+		}
+	}
 	h.gateways[rid] = g
 	p.role, p.remoteID = roleGateway, rid
-	token := g.token
+	reply := h.registeredLocked(p, rid, proven)
 	h.mu.Unlock()
 
 	h.flush(ctx, out)
@@ -64,17 +87,59 @@ func (h *hub) register(ctx context.Context, p *peer, m Message) {
 				h.log.WithError(err).Warn("redis unregister failed; the entry expires by TTL")
 			}
 		}
-		prev, err := h.reg.register(ctx, rid, token)
+		prev, took, err := h.reg.register(ctx, rid, token)
 		switch {
 		case err != nil:
 			// Local clients still reach it; the refresher retries the shared entry.
 			h.log.WithError(err).WithField("remote_id", rid).Warn("redis register failed")
+		case !took:
+			// A proven registration on another node holds the ID: ours steps back.
+			h.mu.Lock()
+			var back outbox
+			if h.gateways[rid] == g {
+				back = h.endGatewayLocked(g)
+			}
+			h.mu.Unlock()
+			h.flush(ctx, back)
+			h.log.WithField("remote_id", rid).Warn("unproven registration refused: a proven gateway holds this remote ID")
 		case prev != "" && prev != token && nodeOf(prev) != h.node:
 			h.flush(ctx, outbox{{To: nodeOf(prev), Kind: envReplaced, RID: rid, Owner: prev}})
 		}
 	}
-	h.log.WithField("remote_id", rid).Info("gateway registered")
-	p.sendMsg(Message{Type: TypeRegistered, RemoteID: rid})
+	h.log.WithFields(map[string]any{"remote_id": rid, "proven": proven}).Info("gateway registered")
+	p.sendMsg(reply)
+}
+
+// leaveOldRegistrationLocked ends p's registration under another remote ID when the
+// socket moves to rid, and gives it a fresh challenge for the new ID.
+func (h *hub) leaveOldRegistrationLocked(p *peer, rid string) (out outbox, oldRID, oldToken string) {
+	if p.role == roleGateway && p.remoteID != rid {
+		if g := h.gateways[p.remoteID]; g != nil && g.p == p {
+			out = h.endGatewayLocked(g)
+			oldRID, oldToken = g.rid, g.token
+		}
+		p.challenge = nil
+	}
+	p.role, p.remoteID = roleGateway, rid
+	return out, oldRID, oldToken
+}
+
+// registeredLocked is the answer to register-server: an unproven socket also gets
+// its challenge (made once per socket and ID).
+func (h *hub) registeredLocked(p *peer, rid string, proven bool) Message {
+	m := Message{Type: TypeRegistered, RemoteID: rid}
+	if proven {
+		return m
+	}
+	if p.challenge == nil {
+		c, err := newChallenge(h.cfg.Rand)
+		if err != nil {
+			return m // no challenge: the gateway stays unproven, as with MA's server
+		}
+		p.challenge = c
+	}
+	m.Data = mustData(registeredData{Challenge: p.challenge})
+	return m
 }
 
 // endGatewayLocked removes g and tells the client side of each of its sessions.

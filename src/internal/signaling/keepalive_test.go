@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
 )
 
 // TestKeepalive: the server sends protocol pings and JSON pings; a socket that never

@@ -48,6 +48,7 @@ const (
 	ErrTextBlocked          = "Too many failed attempts. You have been temporarily blocked."
 	ErrTextBackend          = "Signaling backend unavailable. Try again later."
 	ErrTextNotRegistered    = "Not registered"
+	ErrTextProofRejected    = "Ownership proof rejected"
 	errTextUnknownPrefix    = "Unknown message type: "
 	errTextRateLimitedFmt   = "Rate limited. Try again in %d seconds."
 )

@@ -36,6 +36,7 @@ type peer struct {
 	// Guarded by hub.mu.
 	role      role
 	remoteID  string // gateway: its registered ID
+	challenge []byte // gateway: the nonce it may sign to prove its ID (ownership.go)
 	sessionID string // client: its current session
 	dropped   int    // messages refused by the rate limiter
 }

@@ -14,7 +14,7 @@ import (
 // registry is the cluster's shared view: who owns each remote ID, and a way to reach
 // another node. A single node has none (hub.reg == nil).
 type registry interface {
-	register(ctx context.Context, rid, token string) (prev string, err error)
+	register(ctx context.Context, rid, token string) (prev string, took bool, err error)
 	unregister(ctx context.Context, rid, token string) error
 	lookup(ctx context.Context, rid string) (token string, ok bool, err error)
 	refresh(ctx context.Context, rid, token string) (owned bool, err error)
@@ -39,14 +39,26 @@ const opTimeout = 3 * time.Second
 func (r *redisRegistry) key(rid string) string      { return r.prefix + "gw:" + rid }
 func (r *redisRegistry) channel(node string) string { return r.prefix + "node:" + node }
 
-func (r *redisRegistry) register(ctx context.Context, rid, token string) (string, error) {
+// Set-unless-proven: a token ending in "!" is a proven registration, which only
+// another proven one may replace. It returns {took, previous value}.
+var registerScript = redis.NewScript(`local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, -1) == '!' and string.sub(ARGV[1], -1) ~= '!' then return {0, v} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, v or ''}`)
+
+func (r *redisRegistry) register(ctx context.Context, rid, token string) (string, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	prev, err := r.c.SetArgs(ctx, r.key(rid), token, redis.SetArgs{TTL: r.ttl, Get: true}).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", nil
+	res, err := registerScript.Run(ctx, r.c, []string{r.key(rid)}, token, strconv.FormatInt(r.ttl.Milliseconds(), 10)).Slice()
+	if err != nil {
+		return "", false, err
 	}
-	return prev, err
+	if len(res) != 2 {
+		return "", false, fmt.Errorf("redis register: unexpected reply %v", res)
+	}
+	took, _ := res[0].(int64)
+	prev, _ := res[1].(string)
+	return prev, took == 1, nil
 }
 
 // Compare-and-delete: a node only removes its own registration, never a newer one.

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // TestConcurrentPairings: many gateways and clients spread over two nodes pair at the
