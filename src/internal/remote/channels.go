@@ -109,7 +109,7 @@ func (s *session) readLoop(l *link, handle func(msg []byte, text bool) error) {
 // the session is busy nothing is read and SCTP flow control slows the peer down.
 func (s *session) serveAPI(l *link) {
 	conn := newAPIConn(s, l)
-	info := api.ConnInfo{Channel: auth.ChannelWebRTC, RemoteAddr: "webrtc:" + s.id}
+	info := api.ConnInfo{Channel: auth.ChannelWebRTC, RemoteAddr: s.peerKey()}
 	// The API session's end ends the peer session (e.g. the token was revoked).
 	defer s.cancel()
 	defer func() {
@@ -194,7 +194,7 @@ func (s *session) startProxy(sem chan struct{}, req *ProxyRequest, reply func(pr
 			reply(proxyError(503, "Service unavailable"))
 			return
 		}
-		reply(serveProxy(s.ctx, s.g.cfg.HTTPHandler, s.g.cfg.ProxyHost, s.id, req, s.g.cfg.Limits.ProxyTimeout))
+		reply(serveProxy(s.ctx, s.g.cfg.HTTPHandler, s.g.cfg.ProxyHost, s.peerKey(), req, s.g.cfg.Limits.ProxyTimeout))
 	}) {
 		release()
 		return s.ctx.Err()

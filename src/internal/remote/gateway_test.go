@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"segue/internal/api"
+	"segue/internal/remote"
 )
 
 func TestPairLoginCallChunksProxy(t *testing.T) {
@@ -112,5 +115,67 @@ func TestProxyChannelCloseKeepsSession(t *testing.T) {
 	r, err := c.HTTPGet(ctx, "GET", "/headers", nil)
 	if err != nil || r.Status != 200 {
 		t.Fatalf("proxy after a reopened channel: %v", err)
+	}
+}
+
+// TestGatewayAgainstMASignaling: MA's signaling server (the relay here answers
+// registered without a challenge) sees exactly what it always did from our gateway:
+// one register-server without data, and pairing works.
+func TestGatewayAgainstMASignaling(t *testing.T) {
+	h := newHarness(t)
+	c := h.dial(t)
+	if err := c.Auth(ctxT(t), "good-token"); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.relay.Registers(); n != 1 {
+		t.Fatalf("%d register-server messages, want 1", n)
+	}
+	for _, m := range h.relay.Seen() {
+		if m.Type == remote.SigRegisterServer && len(m.Data) != 0 {
+			t.Fatalf("register-server carried data for a server that asked for nothing: %s", m.Data)
+		}
+	}
+}
+
+// TestThrottleKeyIsThePeer (issue 11 item 1): every session from one peer presents the
+// same address to the API (ma-api) and to proxied HTTP (http_proxy): the peer's address
+// as ICE selected it, never the session id, so new sessions earn no fresh allowance.
+func TestThrottleKeyIsThePeer(t *testing.T) {
+	addrs := make(chan string, 4)
+	h := newHarness(t, func(cfg *remote.GatewayConfig) {
+		serve := cfg.Serve
+		cfg.Serve = func(ctx context.Context, c api.Conn, info api.ConnInfo) {
+			addrs <- info.RemoteAddr
+			serve(ctx, c, info)
+		}
+	})
+	ctx := ctxT(t)
+	var apiKeys, proxyKeys []string
+	for i := 0; i < 2; i++ {
+		c := h.dial(t)
+		apiKeys = append(apiKeys, <-addrs)
+		r, err := c.HTTPGet(ctx, "GET", "/headers", nil)
+		if err != nil || r.Status != 200 {
+			t.Fatalf("proxy: %v", err)
+		}
+		var seen struct {
+			RemoteAddr string `json:"remote_addr"`
+		}
+		if err := json.Unmarshal(r.Body, &seen); err != nil {
+			t.Fatal(err)
+		}
+		proxyKeys = append(proxyKeys, seen.RemoteAddr)
+		if strings.Contains(apiKeys[i], c.SessionID()) || strings.Contains(proxyKeys[i], c.SessionID()) {
+			t.Fatalf("keyed by session: %q %q", apiKeys[i], proxyKeys[i])
+		}
+	}
+	want := "webrtc/127.0.0.1" // the loopback peer, as ICE selected it
+	for _, k := range append(apiKeys, proxyKeys...) {
+		if k != want {
+			t.Fatalf("throttle keys %v / %v, want all %q", apiKeys, proxyKeys, want)
+		}
+	}
+	if got := api.ClientIP(want); got != want {
+		t.Fatalf("api.ClientIP turns the key into %q", got)
 	}
 }

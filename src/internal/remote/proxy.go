@@ -105,7 +105,7 @@ func validProxyPath(p string) (*url.URL, bool) {
 }
 
 // serveProxy runs one request in-process against the public handler.
-func serveProxy(ctx context.Context, h http.Handler, host, sessionID string, r *ProxyRequest, timeout time.Duration) proxyResult {
+func serveProxy(ctx context.Context, h http.Handler, host, peer string, r *ProxyRequest, timeout time.Duration) proxyResult {
 	method := strings.ToUpper(r.Method)
 	if method == "" {
 		method = http.MethodGet
@@ -127,8 +127,9 @@ func serveProxy(ctx context.Context, h http.Handler, host, sessionID string, r *
 	req.URL = u
 	req.RequestURI = u.RequestURI()
 	req.Host = host
-	// Not an IP: any address-based trust (loopback, LAN, Supervisor) fails closed.
-	req.RemoteAddr = "webrtc:" + sessionID
+	// The peer's ICE address, prefixed so it is not an IP: any address-based trust
+	// (loopback, LAN, Supervisor) fails closed, while throttles still key on the peer.
+	req.RemoteAddr = peer
 	n := 0
 	for k, v := range r.Headers {
 		if n++; n > 32 {

@@ -310,3 +310,23 @@ func (s *session) teardown() {
 	s.work.Wait()
 	s.g.removeSession(s)
 }
+
+// peerKey names the remote peer by its address as ICE sees it (the remote side of the
+// selected candidate pair), e.g. "webrtc/203.0.113.7". Login throttles key on it, so a
+// new session from the same peer gets no fresh allowance (a session id would). The
+// prefix keeps it from parsing as an IP or host:port, so no address-based trust
+// applies and api.ClientIP keeps it whole.
+func (s *session) peerKey() string {
+	s.mu.Lock()
+	pc := s.pc
+	s.mu.Unlock()
+	if pc != nil {
+		if sctp := pc.SCTP(); sctp != nil {
+			pair, err := sctp.Transport().ICETransport().GetSelectedCandidatePair()
+			if err == nil && pair != nil {
+				return "webrtc/" + pair.Remote.Address
+			}
+		}
+	}
+	return "webrtc/unknown" // not yet connected: one shared, strict bucket
+}
