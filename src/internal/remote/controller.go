@@ -114,9 +114,10 @@ type Controller struct {
 	last      Info
 }
 
-// NewController loads (or creates) the DTLS identity and the persisted mode. A damaged
-// identity does not stop the server: remote access stays off and every info call shows
-// the error, so the user sees it.
+// NewController loads the DTLS identity when there is one, and the persisted mode. A
+// missing identity is made the first time remote access starts, so a server that never
+// uses it creates nothing. A damaged identity does not stop the server: remote access
+// stays off and every info call shows the error, so the user sees it.
 func NewController(ctx context.Context, cfg ControllerConfig) (*Controller, error) {
 	if cfg.Log == nil {
 		cfg.Log = logrus.StandardLogger()
@@ -134,24 +135,35 @@ func NewController(ctx context.Context, cfg ControllerConfig) (*Controller, erro
 	if cfg.Rand == nil {
 		return nil, fmt.Errorf("remote: controller needs a random source")
 	}
-	c.id, c.idErr = LoadOrCreateIdentity(cfg.DataDir, cfg.Clock.Now(), cfg.Rand)
-	switch {
-	case c.idErr != nil:
-		c.log.WithError(c.idErr).Error("remote: remote access is unavailable until the DTLS identity is fixed")
-	case c.id.Created:
-		c.log.WithField("remote_id", FormatRemoteID(c.id.RemoteID())).Warn("remote: created a new DTLS identity; clients paired with an older remote ID must pair again")
-	default:
-		c.log.WithField("remote_id", FormatRemoteID(c.id.RemoteID())).Info("remote: DTLS identity loaded")
-		// Not renewed automatically: a new certificate is a new remote ID, so every
-		// paired client must pair again. Say so early.
-		if left := c.id.NotAfter().Sub(cfg.Clock.Now()); left < 30*24*time.Hour {
-			c.log.WithField("expires", c.id.NotAfter().Format(time.DateOnly)).Warn("remote: the remote access certificate expires soon; delete webrtc_certificate.pem and webrtc_private_key.pem to make a new one (the remote ID will change)")
-		}
+	if identityPresent(cfg.DataDir) {
+		c.loadIdentity()
 	}
 	if err := c.loadMode(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// loadIdentity loads or creates the DTLS identity and says which, at info: creating
+// one is expected on first use, not a problem.
+func (c *Controller) loadIdentity() {
+	id, err := LoadOrCreateIdentity(c.cfg.DataDir, c.cfg.Clock.Now(), c.cfg.Rand)
+	c.mu.Lock()
+	c.id, c.idErr = id, err
+	c.mu.Unlock()
+	switch {
+	case err != nil:
+		c.log.WithError(err).Error("remote: remote access is unavailable until the DTLS identity is fixed")
+	case id.Created:
+		c.log.WithField("remote_id", FormatRemoteID(id.RemoteID())).Info("remote: created the DTLS identity for remote access")
+	default:
+		c.log.WithField("remote_id", FormatRemoteID(id.RemoteID())).Info("remote: DTLS identity loaded")
+		// Not renewed automatically: a new certificate is a new remote ID, so every
+		// paired client must pair again. Say so early.
+		if left := id.NotAfter().Sub(c.cfg.Clock.Now()); left < 30*24*time.Hour {
+			c.log.WithField("expires", id.NotAfter().Format(time.DateOnly)).Warn("remote: the remote access certificate expires soon; delete webrtc_certificate.pem and webrtc_private_key.pem to make a new one (the remote ID will change)")
+		}
+	}
 }
 
 // loadMode applies "last writer wins" between the option and remote_access/configure: the
@@ -181,8 +193,13 @@ func (c *Controller) loadMode(ctx context.Context) error {
 	return nil
 }
 
-// Identity returns the DTLS identity (nil with the error when it is damaged).
-func (c *Controller) Identity() (*Identity, error) { return c.id, c.idErr }
+// Identity returns the DTLS identity (nil until remote access first started, or nil
+// with the error when it is damaged).
+func (c *Controller) Identity() (*Identity, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.id, c.idErr
+}
 
 // Info reports the current state.
 func (c *Controller) Info() Info {
@@ -206,7 +223,7 @@ func (c *Controller) infoLocked() Info {
 func (c *Controller) usingCloudLocked() bool { return c.cfg.Cloud != nil && c.cloud.Usable() }
 
 func (c *Controller) wantRunningLocked() bool {
-	if c.id == nil {
+	if c.idErr != nil {
 		return false
 	}
 	switch c.mode {
@@ -262,6 +279,12 @@ func (c *Controller) Run(ctx context.Context) {
 		c.mu.Unlock()
 		switch {
 		case want && gwCancel == nil:
+			if id, _ := c.Identity(); id == nil {
+				c.loadIdentity() // first start: make the identity now
+				if id, _ := c.Identity(); id == nil {
+					break
+				}
+			}
 			gw, err := c.newGateway()
 			if err != nil {
 				c.log.WithError(err).Error("remote: cannot start the gateway")
@@ -297,7 +320,7 @@ func (c *Controller) Run(ctx context.Context) {
 
 func (c *Controller) newGateway() (*Gateway, error) {
 	gc := c.cfg.Gateway
-	gc.Identity = c.id
+	gc.Identity, _ = c.Identity()
 	gc.ICE = controllerICE{c}
 	gc.OnState = func(connected bool) {
 		c.mu.Lock()

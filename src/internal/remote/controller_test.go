@@ -128,17 +128,37 @@ func newCtl(t *testing.T, mode remote.Mode, settings *memSettings, dir string) *
 }
 
 func TestAutoFollowsCloudStatusBothWays(t *testing.T) {
-	h := newCtl(t, remote.ModeAuto, &memSettings{m: map[string]string{}}, t.TempDir())
-	time.Sleep(100 * time.Millisecond)
-	if in := h.ctl.Info(); in.Running || !in.Enabled || in.Mode != remote.ModeAuto || len(in.RemoteID) != 26 {
+	dir := t.TempDir()
+	h := newCtl(t, remote.ModeAuto, &memSettings{m: map[string]string{}}, dir)
+	waitFor(t, "the first state event", func() bool { _, ok := h.ev.last(); return ok })
+	// Off (auto without HA Cloud): no identity is made, nothing warns, no remote ID yet.
+	if in := h.ctl.Info(); in.Running || !in.Enabled || in.Mode != remote.ModeAuto || in.RemoteID != "" {
 		t.Fatalf("auto without cloud: %+v", in)
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Fatalf("files made while remote access is off: %v", files)
+	}
+	for _, e := range h.logHook.AllEntries() {
+		if e.Level <= logrus.WarnLevel {
+			t.Fatalf("logged while off: %s %s", e.Level, e.Message)
+		}
 	}
 	if h.relay.Registers() != 0 {
 		t.Fatal("registered without HA Cloud in auto mode")
 	}
 	h.cloud.set(remote.CloudStatus{LoggedIn: true, ActiveSubscription: true})
 	waitFor(t, "running and connected", func() bool { in := h.ctl.Info(); return in.Running && in.Connected && in.UsingHACloud })
-	waitFor(t, "event", func() bool { in, ok := h.ev.last(); return ok && in.Connected })
+	waitFor(t, "event", func() bool { in, ok := h.ev.last(); return ok && in.Connected && len(in.RemoteID) == 26 })
+	// First start: the identity is made now, and that is news, not a warning.
+	h.id, _ = h.ctl.Identity()
+	if h.id == nil || !logged(h.harness, "created the DTLS identity") {
+		t.Fatal("identity not created on first start")
+	}
+	for _, e := range h.logHook.AllEntries() {
+		if strings.Contains(e.Message, "DTLS identity") && e.Level != logrus.InfoLevel {
+			t.Fatalf("identity creation logged at %s", e.Level)
+		}
+	}
 
 	// A session gets HA Cloud's TURN relays; registration never carries credentials.
 	c := h.dial(t)
@@ -199,6 +219,7 @@ func TestConfigureCommandPersistsAndRequiresAdmin(t *testing.T) {
 		t.Fatalf("enabled:true → %+v", in)
 	}
 	waitFor(t, "connected", func() bool { return h.ctl.Info().Connected })
+	h.id, _ = h.ctl.Identity()
 	res, err = srv.Call(ctx, admin, api.ConnInfo{}, "remote_access/configure", json.RawMessage(`{"mode":"off"}`))
 	if err != nil || res.(remote.Info).Running || res.(remote.Info).Enabled {
 		t.Fatalf("mode off → %+v %v", res, err)
@@ -235,7 +256,7 @@ func TestDamagedIdentityKeepsServerUpAndReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newCtl(t, remote.ModeOn, &memSettings{m: map[string]string{}}, dir)
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, "the first state event", func() bool { _, ok := h.ev.last(); return ok })
 	in := h.ctl.Info()
 	if in.Running || in.Error == "" || in.RemoteID != "" {
 		t.Fatalf("damaged identity: %+v", in)

@@ -59,6 +59,17 @@ func (i *Identity) proveOwnership(registered signaling.Message) (signaling.Messa
 // NotAfter is the certificate's expiry.
 func (i *Identity) NotAfter() time.Time { return i.x509.NotAfter }
 
+// identityPresent reports whether either identity file exists (or cannot be checked),
+// so loading it now either succeeds or reports the damage.
+func identityPresent(dir string) bool {
+	for _, name := range []string{CertFile, KeyFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
 // LoadOrCreateIdentity reads the certificate and key from dir, or makes a new pair when
 // neither file exists. A half-present, unreadable, expired or mismatched pair is an error:
 // silently replacing it would change the remote ID and break every paired client, so a

@@ -48,7 +48,7 @@ export const remoteSection = {
           h('p', { class: 'hint' }, 'Remote ID'),
           h('p', { class: 'remote-id', id: 'remote-id', 'data-remote-id': id }, groupID(id)),
           h('p', { class: 'hint' }, 'In the Music Assistant app choose to connect remotely, then scan this code or type the ID. It also proves to the app that it reached this server.')))
-      : h('p', { class: 'empty' }, 'There is no remote ID yet: it appears once remote access has started once.');
+      : h('p', { class: 'empty' }, 'Turn on remote access to get your remote ID.');
 
     fill(root,
       h('div', { class: 'card' },
