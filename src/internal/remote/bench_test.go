@@ -335,3 +335,39 @@ func BenchmarkThroughputRatio(b *testing.B) {
 	b.ReportMetric(r50.Seconds()/p50.Seconds(), "ratio-p50")
 	b.ReportMetric(rawT.Seconds()/proxyT.Seconds(), "ratio-mean")
 }
+
+// BenchmarkPairingVia pairs a Go client end to end on loopback (connect-request sent →
+// ServerInfo on the open data channel) through `segue signaling` and through the
+// minimal reference relay of these tests, interleaved in one run.
+func BenchmarkPairingVia(b *testing.B) {
+	sig := startSignaling(b, "")
+	viaSegue := newHarness(b, func(c *remote.GatewayConfig) {
+		c.SignalingURL = sig.URL()
+		c.Limits.MaxSessions = 1000
+		c.Limits.SessionsPerMinute = 1 << 30
+	})
+	viaRelay := newBenchHarness(b)
+	segueCfg := viaSegue.clientConfig()
+	segueCfg.SignalingURL = sig.URL()
+	var seg, ref []time.Duration
+	dial := func(h *harness, cfg client.Config) time.Duration {
+		start := time.Now()
+		c, err := client.Dial(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(start)
+		c.Close()
+		waitFor(b, "session closed", func() bool { return h.gw.Sessions() == 0 })
+		return d
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		seg = append(seg, dial(viaSegue, segueCfg))
+		ref = append(ref, dial(viaRelay, viaRelay.clientConfig()))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(percentile(seg, 0.5).Microseconds())/1000, "segue-p50-ms")
+	b.ReportMetric(float64(percentile(ref, 0.5).Microseconds())/1000, "relay-p50-ms")
+	b.ReportMetric(float64(percentile(seg, 0.5))/float64(percentile(ref, 0.5)), "segue/relay")
+}
