@@ -170,7 +170,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 
 	// Each feature wires itself in its own wire_*.go file.
 	for _, feature := range []func(context.Context, *wiring) error{
-		a.wireHass, a.wireLibrary, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers, a.wireMusic,
+		a.wireHass, a.wireLibrary, a.wireLibAdmin, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers, a.wireMusic,
 	} {
 		if err := feature(ctx, w); err != nil {
 			a.abort()

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -48,6 +49,10 @@ func (a *App) wireSubsonic(ctx context.Context, w *wiring) error {
 		}),
 		Users:         a.Users,
 		ServerVersion: Version,
+		Library:       a.Library,
+		Transcoder:    subsonic.NewTranscoder(a.ffmpeg(), a.Cfg.TranscodeLimit),
+		Clock:         a.Clock,
+		Log:           a.Log,
 	})
 	// a.Web is built after the wiring runs: reach it lazily.
 	principal := func(r *http.Request) (*auth.Principal, error) { return a.Web.Principal(r) }
@@ -58,4 +63,15 @@ func (a *App) wireSubsonic(ctx context.Context, w *wiring) error {
 		}
 	})
 	return nil
+}
+
+// ffmpeg is the ffmpeg binary for transcoding, or "" when it is not installed
+// (streams are then sent as they are).
+func (a *App) ffmpeg() string {
+	p, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		a.Log.Info("ffmpeg not found: Subsonic streams are sent as they are, never transcoded")
+		return ""
+	}
+	return p
 }

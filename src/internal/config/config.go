@@ -51,6 +51,8 @@ type Config struct {
 	// ScanIntervalMinutes repeats a full library scan; 0 scans only at start, on
 	// request and after watched file changes.
 	ScanIntervalMinutes int
+	// TranscodeLimit bounds concurrent ffmpeg processes (stream with format/maxBitRate).
+	TranscodeLimit int
 }
 
 // AddonMusicDirs are the add-on's default music folders (mapped read-only).
@@ -58,14 +60,16 @@ func AddonMusicDirs() []string { return []string{"/media", "/share/music"} }
 
 // Add-on network facts (host network: the hassio bridge address and the Supervisor's ingress proxy).
 const (
-	AddonIngressAddr  = "172.30.32.1:8094"
-	AddonPublicAddr   = "0.0.0.0:8095"
-	SupervisorPeer    = "172.30.32.2"
-	DefaultSignaling  = "wss://signaling.music-assistant.io/ws"
-	maxOptionsBytes   = 1 << 20
-	defaultLongLived  = 365
-	defaultDataDir    = "./data"
-	defaultPublicAddr = "0.0.0.0:8095"
+	AddonIngressAddr = "172.30.32.1:8094"
+	AddonPublicAddr  = "0.0.0.0:8095"
+	SupervisorPeer   = "172.30.32.2"
+	DefaultSignaling = "wss://signaling.music-assistant.io/ws"
+	maxOptionsBytes  = 1 << 20
+	defaultLongLived = 365
+	defaultDataDir   = "./data"
+	// defaultTranscodeLimit: two transcodes keep a small home server responsive.
+	defaultTranscodeLimit = 2
+	defaultPublicAddr     = "0.0.0.0:8095"
 	// A full rescan every hour finds what watching cannot see (network shares).
 	defaultScanInterval = 60
 )
@@ -83,6 +87,7 @@ func Defaults() Config {
 		SignalingURL:          DefaultSignaling,
 		AllowSelfRegistration: true,
 		ScanIntervalMinutes:   defaultScanInterval,
+		TranscodeLimit:        defaultTranscodeLimit,
 	}
 }
 
@@ -222,6 +227,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ScanIntervalMinutes < 0 || c.ScanIntervalMinutes > 7*24*60 {
 		bad("scan_interval", "%d minutes is outside 0..10080", c.ScanIntervalMinutes)
+	}
+	if c.TranscodeLimit < 1 || c.TranscodeLimit > 64 {
+		bad("transcode-limit", "%d is outside 1..64", c.TranscodeLimit)
 	}
 	for _, d := range c.MusicDirs {
 		if strings.ContainsRune(d, 0) {

@@ -1,41 +1,37 @@
 package subsonic
 
 import (
-	"context"
-	"io"
 	"net/http"
-	"time"
 
 	"segue/internal/auth"
 	"segue/internal/library"
 )
 
-// Scanner is the library scanner as this edge uses it.
-type Scanner interface {
-	Status() library.ScanStatus
-	StartScan()
-}
-
-// Image is artwork ready to send.
-type Image struct {
-	Content     io.ReadSeeker
-	ContentType string
-	ModTime     time.Time
-	Close       func()
-}
-
-// Artwork finds the image of an item at a size (0 = original), from the
-// library's thumbnail cache; NotFound when the viewer cannot see the item or it
-// has none.
-type Artwork interface {
-	Image(ctx context.Context, v library.Viewer, kind library.Kind, id int64, size int) (Image, error)
-}
-
 // maxCoverSize bounds the size parameter (thumbnails are cached per size).
 const maxCoverSize = 2048
 
-// getCoverArt sends an item's image. The id names an item (never a path), so the
-// library checks that the caller may see it, folder and playlist owner included.
+// coverIDOf reads the item an id names, as the viewer sees it (folder and
+// playlist owner checked), and returns its cover.
+func (h *Handler) coverIDOf(r *http.Request, v library.Viewer, kind library.Kind, n int64) (int64, error) {
+	ctx := r.Context()
+	switch kind {
+	case library.KindArtist:
+		a, err := h.d.Library.Artist(ctx, v, n)
+		return a.CoverID, err
+	case library.KindAlbum:
+		a, err := h.d.Library.Album(ctx, v, n)
+		return a.CoverID, err
+	case library.KindPlaylist:
+		p, err := h.d.Library.Playlist(ctx, v, n)
+		return p.CoverID, err
+	}
+	t, err := h.d.Library.Track(ctx, v, n)
+	return t.CoverID, err
+}
+
+// getCoverArt sends an item's image, resized to size (thumbnails come from the
+// library's cache). The id names an item, never a path or a bare cover, so the
+// library checks that the caller may see that item first.
 func (h *Handler) getCoverArt(w http.ResponseWriter, r *http.Request, p *auth.Principal, params *Params) *Error {
 	id := params.Values.Get("id")
 	if id == "" {
@@ -45,13 +41,21 @@ func (h *Handler) getCoverArt(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return errNotFound
 	}
-	img, err := h.d.Artwork.Image(r.Context(), h.viewer(p), kind, n, params.intOr("size", 0, 0, maxCoverSize))
+	v := h.viewer(p)
+	coverID, err := h.coverIDOf(r, v, kind, n)
 	if err != nil {
 		return fromDomain(err)
 	}
-	defer img.Close()
-	w.Header().Set("Content-Type", img.ContentType)
+	if coverID == 0 {
+		return errNotFound
+	}
+	pic, err := h.d.Library.CoverArt(r.Context(), v, coverID, params.intOr("size", 0, 0, maxCoverSize))
+	if err != nil {
+		return fromDomain(err)
+	}
+	defer pic.Close()
+	w.Header().Set("Content-Type", pic.ContentType)
 	w.Header().Set("Cache-Control", "private, max-age=86400")
-	http.ServeContent(w, r, "", img.ModTime, img.Content)
+	http.ServeContent(w, r, "", pic.ModTime, pic)
 	return nil
 }

@@ -22,8 +22,6 @@ type Deps struct {
 	Library       *library.Library
 	// Transcoder runs ffmpeg for stream's format/maxBitRate; nil serves files as they are.
 	Transcoder *Transcoder
-	Scanner    Scanner
-	Artwork    Artwork
 	Clock      clock.Clock
 	Log        *logrus.Logger
 }

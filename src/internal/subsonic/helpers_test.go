@@ -15,6 +15,7 @@ import (
 	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/clock"
+	"segue/internal/config"
 )
 
 // env is a running server with an admin and a regular user, both with app-passwords.
@@ -38,8 +39,13 @@ const (
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	clk := clock.NewFake(time.Now().Truncate(time.Second))
-	srv := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}})
+	return newEnvWith(t, clock.NewFake(time.Now().Truncate(time.Second)), nil)
+}
+
+// newEnvWith starts the server on clk with cfg applied to its configuration.
+func newEnvWith(t *testing.T, clk *clock.Fake, cfg func(*config.Config)) *env {
+	t.Helper()
+	srv := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}, Config: cfg})
 	e := &env{srv: srv, clock: clk}
 	e.adminToken = srv.Setup(t, adminName, adminPass)
 	var created struct {

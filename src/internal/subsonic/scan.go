@@ -7,7 +7,7 @@ import (
 )
 
 func (h *Handler) scanStatus(ctx context.Context) *ScanStatus {
-	st := h.d.Scanner.Status()
+	st := h.d.Library.Status()
 	out := &ScanStatus{Scanning: st.Scanning, Count: int64(st.Tracks), FolderCount: len(h.d.Library.AllFolders()),
 		LastScan: iso(st.Finished)}
 	if st.Scanning {
@@ -27,7 +27,7 @@ func (h *Handler) startScan(ctx context.Context, p *auth.Principal, _ *Params) (
 	if !p.IsAdmin() {
 		return nil, errNotAuthorized
 	}
-	h.d.Scanner.StartScan()
+	h.d.Library.StartScan()
 	r := h.enc.envelope()
 	r.ScanStatus = h.scanStatus(ctx)
 	r.ScanStatus.Scanning = true

@@ -8,6 +8,7 @@ import { subsonicSection } from './subsonic.js';
 import { remoteSection } from './remote.js';
 import { usersSection } from './users.js';
 import { appsSection } from './apps.js';
+import { librarySection } from './library.js';
 
 const TOKEN_KEY = 'segue_token';
 const $ = (id) => document.getElementById(id);
@@ -198,7 +199,7 @@ async function takeReturnedToken() {
   } catch { /* the stored token (if any) or the sign-in page follows */ }
 }
 
-const sections = [accountSection, tokensSection, subsonicSection, remoteSection, usersSection, appsSection];
+const sections = [accountSection, tokensSection, subsonicSection, remoteSection, librarySection, usersSection, appsSection];
 let active = [];
 
 async function buildSections() {
