@@ -34,6 +34,10 @@ type ConnInfo struct {
 	// queue (auth.PeerOf of the client address, auth.HAUserPeer for ingress).
 	// Empty means auth.PeerOf(RemoteAddr).
 	Peer string
+	// Promote, when set, is called once when the session authenticates: the
+	// transport moves the connection from its unauthenticated pool to the
+	// authenticated one. False (that pool is full) closes the connection.
+	Promote func() bool
 }
 
 // ThrottlePeer is the client's name for the credential throttle.

@@ -22,7 +22,10 @@ type TokenAuthenticator interface {
 
 // Options tune sessions; zero values take defaults.
 type Options struct {
-	AuthTimeout  time.Duration // close unauthenticated connections after this
+	// AuthTimeout closes an unauthenticated connection that sends nothing for
+	// this long (default 90 s: MA's login screen sends `time` every 60 s and
+	// must stay usable; the transport bounds how many such sockets exist).
+	AuthTimeout  time.Duration
 	QueueSize    int           // outgoing messages buffered per connection
 	PartialBatch int           // items per partial result
 	MaxInFlight  int           // concurrent commands per connection
@@ -39,7 +42,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.AuthTimeout <= 0 {
-		o.AuthTimeout = 10 * time.Second
+		o.AuthTimeout = 90 * time.Second
 	}
 	if o.QueueSize <= 0 {
 		o.QueueSize = 512

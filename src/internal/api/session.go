@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
@@ -16,8 +17,10 @@ type Session struct {
 	conn Conn
 	info ConnInfo
 
-	mu sync.Mutex
-	p  *auth.Principal
+	mu       sync.Mutex
+	p        *auth.Principal
+	lastSeen time.Time // last message, for the unauthenticated idle timeout
+	promoted bool      // info.Promote was called
 
 	out       chan []byte
 	done      chan struct{}
@@ -63,18 +66,15 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 
 	sess.enqueueJSON(s.serverInfo(ctx, info))
 	if info.Principal == nil {
-		timer := time.AfterFunc(s.opts.AuthTimeout, func() {
-			if sess.principal() == nil {
-				sess.close(1008, "authentication timeout")
-			}
-		})
-		defer timer.Stop()
+		sess.touch()
+		go sess.closeWhenIdleUnauthenticated(ctx)
 	}
 	for {
 		msg, err := c.Receive(ctx)
 		if err != nil {
 			break
 		}
+		sess.touch()
 		if sess.flooding() {
 			sess.close(1008, "too many messages")
 			break
@@ -88,6 +88,42 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 	cancel()
 	sess.handlers.Wait()
 	<-writerDone
+}
+
+// touch notes activity of the peer (for the unauthenticated idle timeout).
+func (sess *Session) touch() {
+	now := sess.srv.opts.Now()
+	sess.mu.Lock()
+	sess.lastSeen = now
+	sess.mu.Unlock()
+}
+
+// closeWhenIdleUnauthenticated closes the session once it has been silent
+// and unauthenticated for AuthTimeout on the session clock; it looks every
+// so often in real time, so a test's fake clock decides.
+func (sess *Session) closeWhenIdleUnauthenticated(ctx context.Context) {
+	limit := sess.srv.opts.AuthTimeout
+	tick := time.NewTicker(min(limit/4, time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sess.done:
+			return
+		case <-tick.C:
+		}
+		sess.mu.Lock()
+		p, last := sess.p, sess.lastSeen
+		sess.mu.Unlock()
+		if p != nil {
+			return
+		}
+		if sess.srv.opts.Now().Sub(last) >= limit {
+			sess.close(1008, "authentication timeout")
+			return
+		}
+	}
 }
 
 // flooding counts a message of an unauthenticated peer and reports whether it
@@ -240,6 +276,14 @@ func (sess *Session) authenticate(ctx context.Context, msg CommandMessage) any {
 	}
 	pc := *p
 	pc.Channel = sess.info.Channel
+	sess.mu.Lock()
+	promote := !sess.promoted && sess.info.Promote != nil && sess.info.Principal == nil
+	sess.promoted = true
+	sess.mu.Unlock()
+	if promote && !sess.info.Promote() {
+		sess.close(1013, "too many connections")
+		return errorMessage(msg.MessageID, fail.Unavailable(errors.New("authenticated connection pool full")))
+	}
 	sess.mu.Lock()
 	sess.p = &pc
 	sess.mu.Unlock()

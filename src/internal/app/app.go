@@ -145,6 +145,9 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	a.auth.Add(a.Tokens)
 	apiOpts := opts.APIOptions
 	apiOpts.SetupPending = a.setupPending
+	if apiOpts.Now == nil {
+		apiOpts.Now = a.Clock.Now
+	}
 	a.API = api.NewServer(a.Registry, a.auth, func(ctx context.Context, info api.ConnInfo) any {
 		return a.ServerInfo(ctx, info)
 	}, log, apiOpts)

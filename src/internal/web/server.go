@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,12 +57,14 @@ type Server struct {
 	d         Deps
 	setupDone atomic.Bool
 	upgrader  websocket.Upgrader
-	sockets   *wsLimiter
+	sockets   *wsLimiter // signed-in sockets
+	anonymous *wsLimiter // sockets that have not signed in yet
 }
 
 // New builds the web layer.
 func New(d Deps) *Server {
-	s := &Server{d: d, sockets: newWSLimiter(maxWebSockets, maxWebSocketsPerIP)}
+	s := &Server{d: d, sockets: newWSLimiter(maxWebSockets, maxWebSocketsPerIP),
+		anonymous: newWSLimiter(maxUnauthWebSockets, maxUnauthWebSocketsPerIP)}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   4096,
@@ -203,19 +206,41 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "ok\n")
 }
 
+// websocket admits a socket into the signed-in pool (ingress users) or the
+// smaller anonymous pool; signing in moves it over.
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
-	ip := peerIP(r)
-	if !s.sockets.acquire(ip) {
+	peer := Peer(r)
+	info := s.connInfo(r)
+	var mu sync.Mutex
+	held := s.sockets
+	if info.Principal == nil {
+		held = s.anonymous
+		info.Promote = func() bool {
+			if !s.sockets.acquire(peer) {
+				return false
+			}
+			mu.Lock()
+			s.anonymous.release(peer)
+			held = s.sockets
+			mu.Unlock()
+			return true
+		}
+	}
+	if !held.acquire(peer) {
 		w.Header().Set("Retry-After", "10")
 		http.Error(w, "Too many connections", http.StatusServiceUnavailable)
 		return
 	}
-	defer s.sockets.release(ip)
+	defer func() {
+		mu.Lock()
+		held.release(peer)
+		mu.Unlock()
+	}()
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader already answered
 	}
-	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes), s.connInfo(r))
+	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes), info)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,11 +2,15 @@ package web
 
 import "sync"
 
-// Connection caps for WebSockets: generous for a home, but a single address
-// cannot hold every slot.
+// Connection caps for WebSockets: generous for a home, but a single client
+// cannot hold every slot. Sockets that have not signed in live in their own,
+// smaller pool, so they can never crowd out signed-in ones (a login screen
+// holds one; sixteen per client is plenty).
 const (
-	maxWebSockets      = 1024
-	maxWebSocketsPerIP = 128
+	maxWebSockets            = 1024
+	maxWebSocketsPerIP       = 128
+	maxUnauthWebSockets      = 256
+	maxUnauthWebSocketsPerIP = 16
 )
 
 // wsLimiter counts live WebSocket connections, in total and per peer IP.
