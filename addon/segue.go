@@ -40,6 +40,8 @@ const (
 	SegueWatchdog    = "http://[HOST]:[PORT:8095]/healthz"
 	SegueBinary      = "/usr/bin/segue"
 	SegueService     = "segue"
+	// SegueRestartLog is where finish counts in-place restarts after a signal.
+	SegueRestartLog = "/run/segue/signal-restarts"
 )
 
 func (c *checker) checkSegue() {

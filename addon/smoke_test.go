@@ -154,7 +154,7 @@ exec %s -t %s
 	repo := repoRoot(t)
 	rewrite := map[string][]string{
 		"run":    {withContenvV3, SegueBinary},
-		"finish": {withContenvV3, exitCodeFile, haltProgram},
+		"finish": {withContenvV3, exitCodeFile, haltProgram, SegueRestartLog},
 	}
 	for _, name := range []string{"run", "finish"} {
 		data, err := os.ReadFile(filepath.Join(repo, s6Dir+SegueService, name))
@@ -422,7 +422,6 @@ func TestS6SmokeFinish(t *testing.T) {
 		{name: "exit 3 is recorded and halts", server: "exit 3", wantCode: "3", wantHalt: true, wantUntil: "exit"},
 		{name: "an earlier failure code is kept", server: "exit 3", preset: "7", wantCode: "7", wantHalt: true, wantUntil: "exit"},
 		{name: "SIGTERM not handled: 143 and halt", server: "touch ready\nexec sleep 600", action: "-d", wantCode: "143", wantHalt: true, wantUntil: "exit"},
-		{name: "SIGKILL: 137 and halt", server: "touch ready\nexec sleep 600", action: "-k", wantCode: "137", wantHalt: true, wantUntil: "exit"},
 		{name: "SIGTERM handled: 0 and no halt", server: "trap 'exit 0' TERM\ntouch ready\nwhile :; do sleep 0.2; done", action: "-d", wantCode: "0", wantUntil: "down"},
 	}
 	for _, tc := range cases {
@@ -452,6 +451,60 @@ func TestS6SmokeFinish(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("crash loop: three restarts in place, then 139 and halt", func(t *testing.T) {
+		e := newSmokeEnv(t, tools, "#!/bin/sh\necho started >> "+filepath.Join("..", "..", "starts.log")+"\nkill -SEGV $$\n", nil)
+		e.start(false)
+		e.waitExit()
+		if code := e.containerExitCode(); code != "139" || !e.halted() {
+			t.Fatalf("container exit code %q, halted %v; want 139 and halt\n%s", code, e.halted(), e.out)
+		}
+		starts, _ := e.read("starts.log")
+		if n := strings.Count(starts, "started"); n != 4 {
+			t.Fatalf("the server ran %d times, want 4 (the first run and 3 restarts)\n%s", n, e.out)
+		}
+	})
+
+	t.Run("SIGKILL (an OOM kill) restarts in place", func(t *testing.T) {
+		e := newSmokeEnv(t, tools, "#!/bin/sh\ntouch ready\nexec sleep 600\n", nil)
+		e.start(false)
+		ready := filepath.Join(e.svc, "ready")
+		for i := 1; i <= 3; i++ {
+			e.waitFile(ready)
+			if err := os.Remove(ready); err != nil {
+				t.Fatal(err)
+			}
+			e.run(tools.svc, "-k", e.svc)
+		}
+		e.waitFile(ready) // up again after the third kill
+		if e.halted() || e.containerExitCode() != "0" {
+			t.Fatalf("halted %v, exit code %q after 3 kills; want restarts in place\n%s", e.halted(), e.containerExitCode(), e.out)
+		}
+		e.run(tools.svc, "-k", e.svc) // the 4th within 10 minutes
+		e.waitExit()
+		if code := e.containerExitCode(); code != "137" || !e.halted() {
+			t.Fatalf("4th kill: exit code %q, halted %v; want 137 and halt\n%s", code, e.halted(), e.out)
+		}
+	})
+
+	t.Run("restarts older than 10 minutes do not count", func(t *testing.T) {
+		e := newSmokeEnv(t, tools, "#!/bin/sh\ntouch ready\nexec sleep 600\n", nil)
+		old := time.Now().Add(-11 * time.Minute).Unix()
+		e.writeFile(strings.TrimPrefix(SegueRestartLog, "/"), fmt.Sprintf("%d\n%d\n%d\n", old, old, old), 0o644)
+		e.start(false)
+		ready := filepath.Join(e.svc, "ready")
+		e.waitFile(ready)
+		os.Remove(ready)
+		e.run(tools.svc, "-k", e.svc)
+		e.waitFile(ready)
+		if e.halted() {
+			t.Fatalf("halted although the earlier restarts were 11 minutes ago\n%s", e.out)
+		}
+		log, _ := e.read(strings.TrimPrefix(SegueRestartLog, "/"))
+		if lines := strings.Fields(log); len(lines) != 1 {
+			t.Fatalf("restart log %q: want only the new restart", log)
+		}
+	})
 
 	t.Run("run sees the container environment", func(t *testing.T) {
 		envFile := "env.out"
