@@ -18,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/remote"
+	"segue/internal/signaling"
 )
 
 // Config says where and whom to reach.
@@ -96,17 +97,17 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 }
 
 func (c *Conn) pair(ctx context.Context) error {
-	if err := c.sig.send(remote.SignalMessage{Type: remote.SigConnectRequest, RemoteID: c.remoteID}); err != nil {
+	if err := c.sig.send(signaling.Message{Type: signaling.TypeConnectRequest, RemoteID: c.remoteID}); err != nil {
 		return err
 	}
-	var connected remote.SignalMessage
+	var connected signaling.Message
 	for connected.Type == "" {
 		select {
 		case m := <-c.sig.in:
 			switch m.Type {
-			case remote.SigConnected:
+			case signaling.TypeConnected:
 				connected = m
-			case remote.SigError:
+			case signaling.TypeError:
 				if strings.HasPrefix(m.Error, "Server not found") {
 					return ErrServerNotFound
 				}
@@ -119,13 +120,14 @@ func (c *Conn) pair(ctx context.Context) error {
 		}
 	}
 	c.sessionID = connected.SessionID
-	ice := connected.ICEServers
-	if len(ice) == 0 {
-		ice = c.cfg.FallbackICE
-	}
-	pcICE := make([]webrtc.ICEServer, 0, len(ice))
-	for _, s := range ice {
+	var pcICE []webrtc.ICEServer
+	for _, s := range connected.ICEServers {
 		pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	}
+	if len(pcICE) == 0 {
+		for _, s := range c.cfg.FallbackICE {
+			pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+		}
 	}
 	pc, err := c.cfg.API.NewPeerConnection(webrtc.Configuration{ICEServers: pcICE})
 	if err != nil {
@@ -158,17 +160,17 @@ func (c *Conn) pair(ctx context.Context) error {
 	// for the answer.
 	var cmu sync.Mutex
 	offerSent := false
-	var localQ []remote.ICECandidate
-	sendCand := func(cand remote.ICECandidate) {
+	var localQ []signaling.ICECandidate
+	sendCand := func(cand signaling.ICECandidate) {
 		raw, _ := json.Marshal(cand)
-		_ = c.sig.send(remote.SignalMessage{Type: remote.SigICECandidate, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw})
+		_ = c.sig.send(signaling.Message{Type: signaling.TypeICECandidate, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw})
 	}
 	pc.OnICECandidate(func(ic *webrtc.ICECandidate) {
 		if ic == nil {
 			return
 		}
 		j := ic.ToJSON()
-		cand := remote.ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex}
+		cand := signaling.ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex, UsernameFragment: j.UsernameFragment}
 		cmu.Lock()
 		if !offerSent {
 			localQ = append(localQ, cand)
@@ -185,8 +187,8 @@ func (c *Conn) pair(ctx context.Context) error {
 	if err := pc.SetLocalDescription(offer); err != nil {
 		return err
 	}
-	raw, _ := json.Marshal(remote.SessionDescription{Type: "offer", SDP: offer.SDP})
-	if err := c.sig.send(remote.SignalMessage{Type: remote.SigOffer, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw}); err != nil {
+	raw, _ := json.Marshal(signaling.SessionDescription{Type: "offer", SDP: offer.SDP})
+	if err := c.sig.send(signaling.Message{Type: signaling.TypeOffer, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw}); err != nil {
 		return err
 	}
 	cmu.Lock()
@@ -204,11 +206,11 @@ func (c *Conn) pair(ctx context.Context) error {
 		select {
 		case m := <-c.sig.in:
 			switch m.Type {
-			case remote.SigAnswer:
+			case signaling.TypeAnswer:
 				if answered {
 					continue
 				}
-				var d remote.SessionDescription
+				var d signaling.SessionDescription
 				if err := json.Unmarshal(m.Data, &d); err != nil {
 					return fmt.Errorf("remote: bad answer: %w", err)
 				}
@@ -229,15 +231,15 @@ func (c *Conn) pair(ctx context.Context) error {
 					_ = pc.AddICECandidate(ci)
 				}
 				remoteQ = nil
-			case remote.SigICECandidate:
-				var cand remote.ICECandidate
+			case signaling.TypeICECandidate:
+				var cand signaling.ICECandidate
 				if json.Unmarshal(m.Data, &cand) != nil || cand.Candidate == "" {
 					continue
 				}
 				if !strings.HasPrefix(cand.Candidate, "candidate:") {
 					cand.Candidate = "candidate:" + cand.Candidate
 				}
-				ci := webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex}
+				ci := webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex, UsernameFragment: cand.UsernameFragment}
 				if !answered {
 					if len(remoteQ) < 64 {
 						remoteQ = append(remoteQ, ci)
@@ -245,9 +247,9 @@ func (c *Conn) pair(ctx context.Context) error {
 					continue
 				}
 				_ = pc.AddICECandidate(ci)
-			case remote.SigPeerDisconnected:
+			case signaling.TypePeerDisconnected:
 				return errors.New("remote: the server went away")
-			case remote.SigError:
+			case signaling.TypeError:
 				return fmt.Errorf("remote: signaling error: %s", trunc(m.Error))
 			}
 		case ch := <-apiOpen:
@@ -286,13 +288,13 @@ func (c *Conn) signalLoopLater() {
 	for {
 		select {
 		case m := <-c.sig.in:
-			if m.Type == remote.SigICECandidate && c.pc != nil {
-				var cand remote.ICECandidate
+			if m.Type == signaling.TypeICECandidate && c.pc != nil {
+				var cand signaling.ICECandidate
 				if json.Unmarshal(m.Data, &cand) == nil && cand.Candidate != "" {
 					if !strings.HasPrefix(cand.Candidate, "candidate:") {
 						cand.Candidate = "candidate:" + cand.Candidate
 					}
-					_ = c.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex})
+					_ = c.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex, UsernameFragment: cand.UsernameFragment})
 				}
 			}
 			// peer-disconnected after pairing only means the server's signaling socket

@@ -2,49 +2,37 @@ package client
 
 import (
 	"context"
-	"encoding/json"
-	"sync"
-	"time"
 
 	"github.com/gorilla/websocket"
 
-	"segue/internal/remote"
+	"segue/internal/signaling"
 )
 
-// sigConn is the client's signaling WebSocket: one reader goroutine feeding a channel,
-// writes serialised by a mutex (gorilla allows one writer).
+// sigConn feeds the pairing loop from the signaling package's client connection
+// (which owns the socket, keepalive, bounded decoding and close codes): one pump
+// goroutine turns Recv into a channel the loop can select on with its peer events.
 type sigConn struct {
-	ws   *websocket.Conn
-	wmu  sync.Mutex
-	in   chan remote.SignalMessage
+	conn *signaling.Conn
+	in   chan signaling.Message
 	done chan struct{}
 }
 
 func dialSignaling(ctx context.Context, d *websocket.Dialer, url string) (*sigConn, error) {
-	ws, _, err := d.DialContext(ctx, url, nil)
+	conn, err := signaling.Dial(ctx, url, signaling.DialOptions{Dialer: d, MaxMessageBytes: 256 << 10})
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(256 << 10)
-	s := &sigConn{ws: ws, in: make(chan remote.SignalMessage, 64), done: make(chan struct{})}
-	go s.readLoop()
+	s := &sigConn{conn: conn, in: make(chan signaling.Message, 64), done: make(chan struct{})}
+	go s.pump()
 	return s, nil
 }
 
-func (s *sigConn) readLoop() {
+func (s *sigConn) pump() {
 	defer close(s.done)
 	for {
-		_, data, err := s.ws.ReadMessage()
+		m, err := s.conn.Recv(context.Background())
 		if err != nil {
-			return
-		}
-		var m remote.SignalMessage
-		if json.Unmarshal(data, &m) != nil {
-			continue
-		}
-		if m.Type == remote.SigPing {
-			s.send(remote.SignalMessage{Type: remote.SigPong})
-			continue
+			return // the connection ended (Close, the server, or the network)
 		}
 		select {
 		case s.in <- m:
@@ -53,17 +41,9 @@ func (s *sigConn) readLoop() {
 	}
 }
 
-func (s *sigConn) send(m remote.SignalMessage) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	_ = s.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	return s.ws.WriteJSON(m)
-}
+func (s *sigConn) send(m signaling.Message) error { return s.conn.Send(context.Background(), m) }
 
 func (s *sigConn) close() {
-	s.wmu.Lock()
-	_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-	s.wmu.Unlock()
-	_ = s.ws.Close()
+	s.conn.Close()
 	<-s.done
 }
