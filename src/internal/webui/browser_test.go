@@ -12,7 +12,10 @@ import (
 	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/auth"
+	"segue/internal/config"
 	"segue/internal/hass/hasstest"
+	"segue/internal/library"
+	"segue/internal/library/media/mediagen"
 	"segue/internal/testutil"
 )
 
@@ -127,4 +130,30 @@ func TestBrowserIngress(t *testing.T) {
 	if len(users) != 2 || !strings.Contains(strings.Join(names, ","), "marie") {
 		t.Errorf("users after the ingress visit = %v; want owner and the provisioned HA user", names)
 	}
+}
+
+// TestBrowserLibraryPage: the admin's Library page shows a generated folder
+// online and a missing one offline, the counts, the unreadable file and why,
+// and Rescan runs a scan whose progress arrives as events (light and dark
+// screenshots: library-*.png).
+func TestBrowserLibraryPage(t *testing.T) {
+	music := t.TempDir()
+	if _, err := mediagen.Generate(music, mediagen.Options{Tracks: 12, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(music, "broken.mp3"), []byte("this is not an mp3 file at all, just text"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "usb-disk-not-mounted")
+	s := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{music, missing} }})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if st := s.App.Library.Scan(ctx, true); st.Tracks != 12 {
+		t.Fatalf("scan: %+v", st)
+	}
+	if fs, err := s.App.Library.Failures(ctx, library.Page{}); err != nil || len(fs) != 1 {
+		t.Fatalf("failures: %+v %v", fs, err)
+	}
+	s.Setup(t, "admin", "admin-password-1")
+	runNode(t, "librarypage.mjs", []string{"SEGUE_ADMIN_USER=admin", "SEGUE_ADMIN_PASS=admin-password-1", "SEGUE_TRACKS=12"}, s.URL+"/")
 }
