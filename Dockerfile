@@ -30,8 +30,8 @@ FROM ${BUILD_FROM}
 ARG BUILD_ARCH
 ARG BUILD_VERSION=dev
 
-# ffmpeg: stream transcoding (Subsonic format/maxBitRate). Alpine's package and its
-# libraries add about 70 MB to the image (DOCS.md, README.md).
+# ffmpeg: stream transcoding (Subsonic format/maxBitRate). With its codec libraries it is
+# the largest layer of the image (README.md, "The add-on image": how to measure it).
 RUN apk add --no-cache ffmpeg
 
 COPY --from=build /out/segue /usr/bin/segue
