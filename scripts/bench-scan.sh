@@ -38,10 +38,11 @@ scan_status() {
 	curl -sf "$1/rest/getScanStatus.view?$2&v=1.16.1&c=bench&f=json" |
 		sed -E 's/.*"scanning":(true|false).*"count":([0-9]+).*/\1 \2/; t; s/.*"count":([0-9]+).*"scanning":(true|false).*/\2 \1/'
 }
-# wait_scan URL AUTH: waits until a scan has run and stopped; prints the count
+# wait_scan URL AUTH PID: waits until a scan has run and stopped; prints the count
 wait_scan() {
 	local s
-	for _ in $(seq 12000); do
+	for _ in $(seq 30000); do
+		kill -0 "$3" 2>/dev/null || { echo "the server (pid $3) exited" >&2; exit 1; }
 		s=$(scan_status "$1" "$2" || true)
 		if [ "${s%% *}" = false ] && [ "${s##* }" -gt 0 ] 2>/dev/null; then echo "${s##* }"; return; fi
 		sleep 0.02
@@ -50,12 +51,12 @@ wait_scan() {
 }
 wait_up() { for _ in $(seq 500); do curl -sf "$1" >/dev/null && return; sleep 0.02; done; echo "$1 did not come up" >&2; exit 1; }
 
-# rescan URL AUTH: starts a scan of the unchanged library and times it
+# rescan URL AUTH PID: starts a scan of the unchanged library and times it
 rescan() {
 	local t0
 	t0=$(now)
 	curl -sf "$1/rest/startScan.view?$2&v=1.16.1&c=bench&f=json" >/dev/null
-	wait_scan "$1" "$2" >/dev/null
+	wait_scan "$1" "$2" "$3" >/dev/null
 	since "$t0"
 }
 
@@ -65,16 +66,16 @@ t0=$(now)
 echo "generated $tracks tracks in $(since "$t0") s ($(du -sm "$tmp/music" | cut -f1) MiB on disk)"
 
 if [ -n "$gonic" ]; then
-	mkdir -p "$tmp/gonic-podcasts" "$tmp/gonic-cache"
+	mkdir -p "$tmp/gonic-podcasts" "$tmp/gonic-cache" "$tmp/gonic-playlists"
 	t0=$(now)
-	"$gonic" -music-path "$tmp/music" -podcast-path "$tmp/gonic-podcasts" -cache-path "$tmp/gonic-cache" \
+	"$gonic" -music-path "$tmp/music" -podcast-path "$tmp/gonic-podcasts" -cache-path "$tmp/gonic-cache" -playlists-path "$tmp/gonic-playlists" \
 		-db-path "$tmp/gonic.db" -listen-addr 127.0.0.1:18480 -scan-at-start-enabled -http-log=false \
 		-multi-value-genre multi -multi-value-artist multi -multi-value-album-artist multi >"$tmp/gonic.log" 2>&1 &
 	gpid=$!
-	gcount=$(wait_scan http://127.0.0.1:18480 "u=admin&p=admin")
+	gcount=$(wait_scan http://127.0.0.1:18480 "u=admin&p=admin" "$gpid") || { cat "$tmp/gonic.log" >&2; exit 1; }
 	gfull=$(since "$t0")
 	gpeak=$(kib $gpid VmHWM)
-	grescan=$(rescan http://127.0.0.1:18480 "u=admin&p=admin")
+	grescan=$(rescan http://127.0.0.1:18480 "u=admin&p=admin" "$gpid")
 	sleep 3
 	gidle=$(kib $gpid VmRSS)
 	gtps=$(awk -v n="$tracks" -v s="$gfull" 'BEGIN{printf "%.0f", n/s}')
