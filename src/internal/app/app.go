@@ -181,14 +181,16 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		}
 	}
 
+	proxies, _ := cfg.ProxyPrefixes() // checked by cfg.Validate
 	a.Web = web.New(web.Deps{
 		API: a.API, AuthDeps: w.AuthDeps, Tokens: a.auth, Ingress: auth.NewIngress(a.Users, w.RoleSource),
 		Info:    a.ServerInfo,
 		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
 		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,
-		ReturnURLs: web.ReturnURLPolicy{ExternalURL: cfg.ExternalURL},
-		Home:       w.Home,
-		Mounts:     w.Mounts,
+		ReturnURLs:     web.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
+		TrustedProxies: proxies,
+		Home:           w.Home,
+		Mounts:         w.Mounts,
 	})
 	a.public = a.Web.Handler(web.Public)
 	return a, nil

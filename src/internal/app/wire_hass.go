@@ -107,7 +107,7 @@ func (a *App) wireHass(ctx context.Context, w *wiring) error {
 		CoreURL: coreURL, BrowserURL: browserURL,
 		Available:             func() bool { return core.HAVersion() != "" },
 		AllowSelfRegistration: a.Cfg.AllowSelfRegistration,
-		ReturnURLs:            web.ReturnURLPolicy{ExternalURL: a.Cfg.ExternalURL},
+		ReturnURLs:            web.ReturnURLPolicy{ExternalURL: a.Cfg.ExternalURL, MAFrontendOrigins: a.Cfg.MAFrontendOrigins},
 	})
 	w.Providers = append(w.Providers, parts.SignIn.Providers)
 	// The device-login wiring (later) adopts this handler for redirect logins.

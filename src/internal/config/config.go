@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,6 +42,13 @@ type Config struct {
 	ICEServers            []string
 	AllowSelfRegistration bool
 	ExternalURL           string
+	// MAFrontendOrigins are origins (scheme://host[:port]) where the admin
+	// serves Music Assistant's web frontend: the only web pages that receive a
+	// session token in a redirect (none by default).
+	MAFrontendOrigins []string
+	// TrustedProxies are reverse proxies (IPs or CIDRs) whose X-Forwarded-For
+	// names the client for throttling (none by default: the header is ignored).
+	TrustedProxies []string
 	// HomeAssistantURL is where the server reaches HA Core directly (HA sign-in
 	// token exchange); empty means http://homeassistant:8123 in the add-on.
 	HomeAssistantURL string
@@ -259,6 +267,14 @@ func (c *Config) Validate() error {
 			bad("external_url", "%v", err)
 		}
 	}
+	for _, o := range c.MAFrontendOrigins {
+		if u, err := url.Parse(o); err != nil || checkURL(o, "https", "http") != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			bad("ma_frontend_origins", "%q must be an origin: scheme://host[:port] with no path", o)
+		}
+	}
+	if _, err := c.ProxyPrefixes(); err != nil {
+		bad("trusted_proxies", "%v", err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -316,3 +332,20 @@ func firstNonEmpty(vals ...string) string {
 
 // DBPath is the database file.
 func (c Config) DBPath() string { return filepath.Join(c.DataDir, "segue.db") }
+
+// ProxyPrefixes parses TrustedProxies (an IP is a /32 or /128).
+func (c *Config) ProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, raw := range c.TrustedProxies {
+		if p, err := netip.ParsePrefix(raw); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR", raw)
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return out, nil
+}

@@ -14,6 +14,12 @@ import (
 // priority first, and what each means in the Config field.
 func sample(t *testing.T, o option) (texts [3]string, jsonVals [3]any) {
 	t.Helper()
+	switch o.Flag {
+	case "ma-frontend-origins":
+		return [3]string{"https://a", "https://b:8443,http://c", "https://d"}, [3]any{[]string{"https://a"}, nil, nil}
+	case "trusted-proxies":
+		return [3]string{"10.0.0.1", "10.0.0.0/8,fd00::/8", "192.0.2.1"}, [3]any{[]string{"10.0.0.1"}, nil, nil}
+	}
 	switch o.Field(&Config{}).(type) {
 	case *int:
 		return [3]string{"11", "22", "33"}, [3]any{11, 22, 33}
@@ -111,6 +117,7 @@ func TestOptionNamesStayPut(t *testing.T) {
 		"external-url|SEGUE_EXTERNAL_URL|external_url", "supervisor-url|SEGUE_SUPERVISOR_URL|",
 		"homeassistant-url|SEGUE_HOMEASSISTANT_URL|", "music-dirs|SEGUE_MUSIC_DIRS|music_dirs",
 		"scan-interval|SEGUE_SCAN_INTERVAL|scan_interval",
+		"ma-frontend-origins|SEGUE_MA_FRONTEND_ORIGINS|ma_frontend_origins", "trusted-proxies|SEGUE_TRUSTED_PROXIES|trusted_proxies",
 	}
 	for _, w := range want {
 		found := false

@@ -148,6 +148,18 @@ func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
 	att.Succeed()
 	s.d.Log.WithField("user", u.Username).Info("signed in with home assistant")
 	target := web.WithCode(pending.returnURL, code)
+	if s.d.ReturnURLs.Classify(pending.returnURL, r.Host) == web.MAApp {
+		// MA apps read ?code= as their token (the companion app's deep link,
+		// a listed frontend origin): they cannot trade a one-time code.
+		s.codes.take(code)
+		tok, _, err := s.d.Tokens.Issue(r.Context(), u, tokenName(r), false)
+		if err != nil {
+			s.d.Log.WithError(err).Error("sign in with home assistant: issuing the token failed")
+			errorPage(w, http.StatusServiceUnavailable, "Sign-in failed", "The sign-in could not be completed. Please try again.")
+			return
+		}
+		target = web.WithCode(pending.returnURL, tok)
+	}
 	w.Header().Set("Location", target)
 	renderPage(w, http.StatusFound, pageData{Title: "Signed in", Message: "You are signed in. Returning to the app…",
 		Link: template.URL(target), LinkText: "Continue"})

@@ -83,7 +83,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := map[string]any{"success": true, "token": tok, "user": full}
 	if req.ReturnURL != "" {
-		resp["redirect_to"] = WithCode(req.ReturnURL, tok)
+		resp["redirect_to"] = s.redirectTarget(req.ReturnURL, r.Host, tok)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

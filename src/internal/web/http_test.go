@@ -62,8 +62,8 @@ func TestSetupValidation(t *testing.T) {
 	var ok struct {
 		RedirectTo string `json:"redirect_to"`
 	}
-	s.PostJSON(t, "/setup", "", map[string]string{"username": "admin", "password": "password-123", "return_url": "musicassistant://auth/callback#frag"}, &ok)
-	if !strings.HasPrefix(ok.RedirectTo, "musicassistant://auth/callback?code=") || !strings.HasSuffix(ok.RedirectTo, "&onboard=true#frag") {
+	s.PostJSON(t, "/setup", "", map[string]string{"username": "admin", "password": "password-123", "return_url": "musicassistant://auth/callback"}, &ok)
+	if !strings.HasPrefix(ok.RedirectTo, "musicassistant://auth/callback?code=") || !strings.HasSuffix(ok.RedirectTo, "&onboard=true") {
 		t.Fatalf("redirect_to %q", ok.RedirectTo)
 	}
 }
@@ -288,5 +288,31 @@ func TestHealthz(t *testing.T) {
 	s.App.DB.R.Close()
 	if status, _ := s.Do(t, "GET", "/healthz", "", nil); status != 503 {
 		t.Fatalf("healthz with a closed database: %d", status)
+	}
+}
+
+// Issue 11 item 5: a session token never travels to a loopback listener or a
+// look-alike deep link; Segue's own pages get no secret in the URL; only the
+// exact MA deep link gets the token it expects.
+func TestLoginRedirectTargets(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{})
+	s.Setup(t, "admin", "password-123")
+	login := func(ret string) (int, string) {
+		var out struct {
+			RedirectTo string `json:"redirect_to"`
+		}
+		status := s.PostJSON(t, "/auth/login", "", map[string]any{"credentials": map[string]string{"username": "admin", "password": "password-123"}, "return_url": ret}, &out)
+		return status, out.RedirectTo
+	}
+	for _, bad := range []string{"http://localhost:9999/cb", "http://127.0.0.1:9999/cb", "musicassistant:evil", "musicassistant://auth/callback/x"} {
+		if status, to := login(bad); status != 400 || to != "" {
+			t.Errorf("return_url %q: %d %q", bad, status, to)
+		}
+	}
+	if status, to := login("/"); status != 200 || to != "/" {
+		t.Errorf("own page: %d %q, want the page without a code", status, to)
+	}
+	if status, to := login("musicassistant://auth/callback"); status != 200 || !strings.HasPrefix(to, "musicassistant://auth/callback?code=ey") {
+		t.Errorf("MA deep link: %d %q, want the token in code", status, to)
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/url"
 	"strings"
 )
@@ -9,58 +8,82 @@ import (
 // MaxReturnURL bounds a return_url before parsing.
 const MaxReturnURL = 2048
 
-// ReturnURLPolicy decides which return_url values a login may redirect to:
-// an exact allow-list, never a pattern.
+// ReturnURLPolicy decides which return_url values a login may redirect to,
+// and what they get: exact allow-lists, never patterns or prefixes.
 type ReturnURLPolicy struct {
 	// ExternalURL is the configured external origin (scheme://host[:port]), if any.
 	ExternalURL string
+	// MAFrontendOrigins are the admin-listed origins of Music Assistant's web
+	// frontend, which reads ?code= as its token (none by default).
+	MAFrontendOrigins []string
 }
 
-// Allowed reports whether raw may be used as a redirect target for a request to requestHost.
-// Accepted: relative paths on this origin, the same origin, the configured external
-// URL's origin, http(s) on localhost/loopback, and the musicassistant:// app scheme.
+// ReturnTarget is what a redirect target may receive.
+type ReturnTarget int
+
+const (
+	// NotAllowed: no redirect there at all.
+	NotAllowed ReturnTarget = iota
+	// OwnPage: Segue's own web UI; it gets a one-time code (or nothing), never a token.
+	OwnPage
+	// MAApp: a Music Assistant app that by protocol reads ?code= as its token:
+	// exactly musicassistant://auth/callback, or a listed frontend origin.
+	MAApp
+)
+
+// MAAppCallback is the companion app's deep link, matched exactly.
+const MAAppCallback = "musicassistant://auth/callback"
+
+// Allowed reports whether raw may be used as a redirect target at all.
 func (p ReturnURLPolicy) Allowed(raw, requestHost string) bool {
+	return p.Classify(raw, requestHost) != NotAllowed
+}
+
+// Classify tells what a redirect to raw (for a request to requestHost) may carry.
+func (p ReturnURLPolicy) Classify(raw, requestHost string) ReturnTarget {
 	if raw == "" || len(raw) > MaxReturnURL {
-		return false
+		return NotAllowed
 	}
 	for _, r := range raw {
 		if r < 0x21 || r == 0x7f || r == '\\' {
-			return false
+			return NotAllowed
 		}
+	}
+	if raw == MAAppCallback {
+		return MAApp
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.User != nil {
-		return false
+		return NotAllowed
 	}
 	if u.Scheme == "" && u.Host == "" {
 		// A path on this origin: must be absolute and not protocol-relative.
-		return strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//")
+		if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
+			return OwnPage
+		}
+		return NotAllowed
 	}
-	switch u.Scheme {
-	case "musicassistant":
-		return true
-	case "http", "https":
-	default:
-		return false
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "" {
+		return NotAllowed
 	}
-	if u.Host == "" || u.Opaque != "" {
-		return false
-	}
-	if strings.EqualFold(u.Host, requestHost) {
-		return true
-	}
-	if p.ExternalURL != "" {
-		if ext, err := url.Parse(p.ExternalURL); err == nil && ext.Host != "" &&
-			strings.EqualFold(ext.Scheme, u.Scheme) && strings.EqualFold(ext.Host, u.Host) {
-			return true
+	for _, o := range p.MAFrontendOrigins {
+		if sameOrigin(o, u) {
+			return MAApp
 		}
 	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		return true
+	if strings.EqualFold(u.Host, requestHost) {
+		return OwnPage
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	if p.ExternalURL != "" && sameOrigin(p.ExternalURL, u) {
+		return OwnPage
+	}
+	return NotAllowed
+}
+
+// sameOrigin compares scheme and host[:port] of origin with u.
+func sameOrigin(origin string, u *url.URL) bool {
+	o, err := url.Parse(origin)
+	return err == nil && o.Host != "" && strings.EqualFold(o.Scheme, u.Scheme) && strings.EqualFold(o.Host, u.Host)
 }
 
 // WithCode inserts code=<value> into the query of target, before any #fragment.
@@ -78,4 +101,14 @@ func WithCode(target, code string, extra ...string) string {
 		q += "&" + url.QueryEscape(extra[i]) + "=" + url.QueryEscape(extra[i+1])
 	}
 	return target + sep + q + frag
+}
+
+// redirectTarget is where a login or setup answer sends the browser: an MA
+// app gets the token it expects in ?code=; Segue's own pages get no secret in
+// the URL at all (the page that posted the login stores the token itself).
+func (s *Server) redirectTarget(ret, host, token string, extra ...string) string {
+	if s.d.ReturnURLs.Classify(ret, host) == MAApp {
+		return WithCode(ret, token, extra...)
+	}
+	return ret
 }

@@ -74,7 +74,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	s.d.Log.WithField("user", u.Username).Info("first administrator created")
 	resp := map[string]any{"success": true, "token": tok, "user": u}
 	if req.ReturnURL != "" {
-		resp["redirect_to"] = WithCode(req.ReturnURL, tok, "onboard", "true")
+		resp["redirect_to"] = s.redirectTarget(req.ReturnURL, r.Host, tok, "onboard", "true")
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
