@@ -289,6 +289,8 @@ func (m *Module) itemCommands() []api.Command {
 		read("music/tracks/track_versions", "Other versions of a track (none).", ia, itemHandler(m, "track", none)),
 		read("music/tracks/track_albums", "The album a track is on.", ia, itemHandler(m, "track", m.trackAlbums)),
 		read("music/genres/genres_for_media_item", "Genres of a track or album.", genresForArgs{}, argsHandler(m.genresFor)),
+		read("music/genres/genre_exclusions_for_media_item", "Genres excluded from an item (none: Segue takes genres from the tags).", genresForArgs{},
+			func(ctx context.Context, c *api.Call) (any, error) { return []Genre{}, nil }),
 		read("music/genres/media_counts", "Albums and tracks per genre.", mediaCountArgs{}, argsHandler(m.genreMediaCounts)),
 		read("music/get_library_item", "The library item a reference names, or null.", libraryItemArgs{}, argsHandler(m.libraryItem)),
 		read("music/artists/library_artist_types", "Artist types present (Segue's artists are all music artists).", nil,

@@ -41,14 +41,14 @@ func (s StaticICE) SessionICEServers(context.Context) ([]ICEServer, error) {
 type Limits struct {
 	MaxSessions       int           // concurrent sessions (16)
 	SessionsPerMinute int           // new sessions per rolling minute (30)
-	AuthTimeout       time.Duration // a channel must authenticate within this (10 s)
+	AuthTimeout       time.Duration // a channel must authenticate within this (90 s, as the WebSocket: a person at the app's login form)
 	SetupTimeout      time.Duration // a session must open a channel within this (30 s)
 	ProxyTimeout      time.Duration // one proxied HTTP request (30 s)
 }
 
 // DefaultLimits are the production limits.
 func DefaultLimits() Limits {
-	return Limits{MaxSessions: 16, SessionsPerMinute: 30, AuthTimeout: 10 * time.Second,
+	return Limits{MaxSessions: 16, SessionsPerMinute: 30, AuthTimeout: 90 * time.Second,
 		SetupTimeout: defaultSetupLimit, ProxyTimeout: ProxyTimeout}
 }
 

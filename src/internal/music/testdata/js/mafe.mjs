@@ -30,8 +30,8 @@ async function main() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--allow-loopback-in-peer-connection'],
   });
+  const page = ctx.pages()[0] || await ctx.newPage();
   try {
-    const page = ctx.pages()[0] || await ctx.newPage();
     page.on('pageerror', (e) => log('page error:', e.message));
     if (mode === 'direct') {
       await page.addInitScript((addr) => { localStorage.setItem('mass_server_address', addr); }, env.SEGUE_URL);
@@ -79,7 +79,8 @@ async function main() {
     });
 
     const start = mode === 'direct' ? env.MAFE_URL + '/#/' : `${env.MAFE_URL}/?remote=1&remote_id=${env.REMOTE_ID}#/`;
-    await page.goto(start);
+    page.setDefaultTimeout(60000);
+    await page.goto(start, { waitUntil: 'domcontentloaded', timeout: 120000 });
     if (mode === 'remote') {
       // The remote login screen first asks for the remote ID (prefilled) and connects.
       const connect = page.getByRole('button', { name: /connect/i }).first();
@@ -92,10 +93,10 @@ async function main() {
     await page.fill('input[autocomplete="current-password"]', env.SEGUE_PASS);
     const t0 = Date.now();
     await page.press('input[autocomplete="current-password"]', 'Enter');
-    await page.waitForFunction(() => location.hash.startsWith('#/discover'), null, { timeout: 30000 });
+    await page.waitForFunction(() => location.hash.startsWith('#/discover'), null, { timeout: 60000 });
     step = 'library-albums';
     await page.evaluate(() => { location.hash = '#/albums'; });
-    await page.getByText(env.ALBUM_NAME, { exact: true }).first().waitFor({ timeout: 30000 });
+    await page.getByText(env.ALBUM_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
     const loginToLibrary = Date.now() - t0;
     log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "mode": "${mode}"}`);
     await waitCovers(page);
@@ -103,19 +104,19 @@ async function main() {
 
     step = 'library-artists';
     await page.evaluate(() => { location.hash = '#/artists'; });
-    await page.getByText(env.ARTIST_NAME, { exact: true }).first().waitFor({ timeout: 20000 });
+    await page.getByText(env.ARTIST_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
     await settle(page);
     await shot(page, 'artists');
 
     step = 'album-page';
     await page.evaluate((id) => { location.hash = '#/albums/library/' + id; }, env.ALBUM_ID);
-    await page.getByText(env.TRACK_NAME, { exact: true }).first().waitFor({ timeout: 20000 });
+    await page.getByText(env.TRACK_NAME).first().waitFor({ timeout: 60000 });
     await settle(page);
     await shot(page, 'album');
 
     step = 'artist-page';
     await page.evaluate((id) => { location.hash = '#/artists/library/' + id; }, env.ARTIST_ID);
-    await page.getByText(env.ALBUM_NAME, { exact: true }).first().waitFor({ timeout: 20000 });
+    await page.getByText(env.ALBUM_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
     await settle(page);
     await shot(page, 'artist');
 
@@ -123,14 +124,14 @@ async function main() {
     await page.keyboard.press('Control+k');
     await page.waitForSelector('[data-slot="command-input"]', { timeout: 10000 });
     await page.fill('[data-slot="command-input"]', env.TRACK_NAME);
-    await page.locator('[role="listbox"], [role="dialog"]').getByText(env.TRACK_NAME).first().waitFor({ timeout: 20000 });
+    await page.locator('[role="listbox"], [role="dialog"]').getByText(env.TRACK_NAME).first().waitFor({ timeout: 60000 });
     await settle(page);
     await shot(page, 'search');
     await page.keyboard.press('Escape');
 
     step = 'favourite';
     await page.evaluate((id) => { location.hash = '#/albums/library/' + id; }, env.ALBUM_ID);
-    await page.getByText(env.TRACK_NAME, { exact: true }).first().waitFor({ timeout: 20000 });
+    await page.getByText(env.TRACK_NAME).first().waitFor({ timeout: 60000 });
     await page.locator('svg.tabler-icon-heart').first().click();
     await page.locator('svg.tabler-icon-heart-filled').first().waitFor({ timeout: 10000 });
     await settle(page);
@@ -147,6 +148,10 @@ async function main() {
     }
     check(errors.length === 0, 'errors during the walk:\n  ' + errors.join('\n  '));
     log('PASS');
+  } catch (e) {
+    await shot(page, 'failure-' + step).catch(() => {});
+    if (errors.length) log('errors so far:\n  ' + errors.join('\n  '));
+    throw e;
   } finally {
     await ctx.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -160,7 +165,7 @@ async function settle(page, ms = 1200) {
 // waitCovers waits until at least one /imageproxy image has loaded with pixels.
 async function waitCovers(page) {
   await page.waitForFunction(() => [...document.images].some((i) => i.src.includes('/imageproxy') && i.complete && i.naturalWidth > 0),
-    null, { timeout: 20000 });
+    null, { timeout: 60000 });
   const n = await page.evaluate(() => [...document.images].filter((i) => i.src.includes('/imageproxy') && i.naturalWidth > 0).length);
   log(`ok   ${n} covers loaded through /imageproxy`);
 }

@@ -1,0 +1,88 @@
+package music_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"segue/internal/library"
+	"segue/internal/testutil"
+)
+
+// frontendBuild is a build of the real MA web frontend (music-assistant/frontend,
+// built outside this repository: see DOCS "Using the Music Assistant apps with
+// Segue"), or the test skips: CI cannot fetch that source, and
+// TestReplayFrontendWalk replays the commands recorded from it instead.
+func frontendBuild(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("SEGUE_MA_FRONTEND")
+	if dir == "" {
+		t.Skip("SKIP reason: no build of the real MA frontend (SEGUE_MA_FRONTEND unset; its public source cannot be fetched here, e.g. in CI) — TestReplayFrontendWalk replays its recorded commands instead")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		t.Skipf("SKIP reason: SEGUE_MA_FRONTEND=%s holds no frontend build (%v)", dir, err)
+	}
+	return dir
+}
+
+// runFrontend drives the real frontend with testdata/js/mafe.mjs.
+func runFrontend(t *testing.T, env []string) string {
+	t.Helper()
+	chromium := testutil.RequireTool(t, "chromium")
+	dir := testutil.RequireNodeModules(t, "testdata/js")
+	shots := os.Getenv("SEGUE_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "mafe.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append(env, "CHROMIUM="+chromium, "SEGUE_SCREENSHOT_DIR="+shots)...)
+	out, err := cmd.CombinedOutput()
+	t.Logf("mafe.mjs:\n%s", out)
+	if err != nil || !strings.Contains(string(out), "\nPASS\n") {
+		t.Fatalf("the real MA frontend walk failed: %v", err)
+	}
+	t.Logf("screenshots in %s", shots)
+	return string(out)
+}
+
+// TestRealFrontendDirect: the real MA frontend on its own origin, pointed at
+// Segue's public listener, leaves "Connecting…", shows the Library with covers,
+// an album's tracks, an artist, finds a track, and marks a favourite that is the
+// library's star (the one Subsonic shows) — with no error result or toast.
+func TestRealFrontendDirect(t *testing.T) {
+	build := frontendBuild(t)
+	e := newEnv(t, 24)
+	p := e.pick(t)
+	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
+	defer fe.Close()
+	env := []string{"MODE=direct", "MAFE_URL=" + fe.URL, "SEGUE_URL=" + e.srv.URL, "SEGUE_USER=" + adminUser, "SEGUE_PASS=" + adminPass,
+		"ARTIST_ID=" + p.Artist.ItemID, "ARTIST_NAME=" + p.Artist.Name, "ALBUM_ID=" + p.Album.ItemID, "ALBUM_NAME=" + p.Album.Name,
+		"TRACK_NAME=" + p.Track.Name}
+	if rec := os.Getenv("SEGUE_MA_RECORD"); rec != "" {
+		abs, _ := filepath.Abs(rec)
+		env = append(env, "RECORD="+abs, "TRACK_ID="+p.Track.ItemID, "GENRE_ID="+p.Genre.ItemID)
+	}
+	out := runFrontend(t, env)
+	if m := regexp.MustCompile(`"login_to_library_ms": (\d+)`).FindStringSubmatch(out); m != nil {
+		t.Logf("login → rendered Library (direct): %s ms", m[1])
+	}
+	// The favourite the app set is the library's star.
+	var me struct {
+		UserID string `json:"user_id"`
+	}
+	e.call(t, "auth/me", nil, &me)
+	albums, err := e.srv.App.Library.Albums(context.Background(), e.srv.App.Library.Viewer(me.UserID, nil), library.AlbumQuery{Favorite: true})
+	if err != nil || len(albums) != 1 || albums[0].Name != p.Album.Name {
+		t.Fatalf("favourite set in the app: %+v %v", albums, err)
+	}
+}
