@@ -27,7 +27,11 @@ const (
 	adminPass = "admin-password-123"
 )
 
-func newEnv(t *testing.T, tracks int) *env {
+func newEnv(t *testing.T, tracks int) *env { return newEnvTB(t, tracks) }
+
+func newEnvB(b *testing.B) *env { return newEnvTB(b, 600) }
+
+func newEnvTB(t testing.TB, tracks int) *env {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "music")
 	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinSeconds: time.Second, MaxSeconds: 2 * time.Second}); err != nil {
@@ -43,7 +47,7 @@ func newEnv(t *testing.T, tracks int) *env {
 
 // waitScanned waits for the server's own start-up scan to finish (the library
 // scans when the server runs; a second, concurrent Scan call is not the point here).
-func waitScanned(t *testing.T, lib *library.Library) {
+func waitScanned(t testing.TB, lib *library.Library) {
 	t.Helper()
 	done := make(chan library.ScanStatus, 1)
 	cancel := lib.Subscribe(func(e library.Event) {
@@ -65,7 +69,7 @@ func waitScanned(t *testing.T, lib *library.Library) {
 	}
 }
 
-func (e *env) dial(t *testing.T, token string) *apptest.WS {
+func (e *env) dial(t testing.TB, token string) *apptest.WS {
 	t.Helper()
 	ws := apptest.DialWS(t, e.srv.URL, nil)
 	if r := ws.Command("auth", map[string]any{"token": token, "device_name": "replay"}); r.ErrorCode != 0 {
