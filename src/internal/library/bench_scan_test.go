@@ -47,7 +47,22 @@ func TestScanMeasure(t *testing.T) {
 	t.Logf("unchanged rescan: %.2f s (added %d updated %d removed %d)", time.Since(t0).Seconds(), st.Added, st.Updated, st.Removed)
 	runtime.GC()
 	debug.FreeOSMemory()
-	t.Logf("after scans, idle: VmRSS %s, VmHWM %s", procStatus("VmRSS"), procStatus("VmHWM"))
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("after scans, idle: VmRSS %s (anon %s, file %s), VmHWM %s; Go heap in use %d KiB, Go sys %d KiB",
+		procStatus("VmRSS"), procStatus("RssAnon"), procStatus("RssFile"), procStatus("VmHWM"), ms.HeapInuse>>10, ms.Sys>>10)
+	if os.Getenv("SEGUE_SCAN_SMAPS") != "" {
+		b, _ := os.ReadFile("/proc/self/smaps")
+		var name string
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 5 && strings.Contains(f[0], "-") {
+				name = f[0] + " " + strings.Join(f[5:], " ")
+			} else if len(f) >= 2 && f[0] == "Rss:" && len(f[1]) > 3 {
+				t.Logf("  %s kB %s", f[1], name)
+			}
+		}
+	}
 }
 
 func procStatus(key string) string {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 // Scan tuning: a batch is written when it holds this many files or has waited
 // this long; progress goes out at most this often.
 const (
-	batchFiles     = 200
+	batchFiles     = 500
 	batchWait      = time.Second
 	progressEvery  = 500 * time.Millisecond
 	maxDirDepth    = 64
@@ -117,6 +118,7 @@ func (l *Library) scanAll(ctx context.Context, full bool) {
 	st = l.scan.status
 	l.scan.mu.Unlock()
 	l.publish(Event{Changes: coalesce(gone), Scan: &st})
+	l.releaseMemory(context.WithoutCancel(ctx))
 	if l.log != nil {
 		l.log.WithFields(map[string]any{"added": st.Added, "updated": st.Updated, "removed": st.Removed,
 			"failed": st.Failed, "tracks": tracks, "seconds": st.Finished.Sub(st.Started).Seconds()}).Info("library: scan finished")
@@ -588,4 +590,11 @@ func relDir(p string) string {
 		return ""
 	}
 	return d
+}
+
+// releaseMemory gives back what a scan used: SQLite's page caches on the writer
+// and the Go heap the batches grew, so an idle server stays small.
+func (l *Library) releaseMemory(ctx context.Context) {
+	l.db.ReleaseMemory(ctx)
+	debug.FreeOSMemory()
 }

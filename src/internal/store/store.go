@@ -20,8 +20,9 @@ type DB struct {
 	// W is the only connection that writes; SQLite serialises writers anyway.
 	W *sql.DB
 	// R serves reads; query_only is set so a stray write fails loudly.
-	R    *sql.DB
-	path string
+	R       *sql.DB
+	path    string
+	readers int
 }
 
 // ErrCorrupt means the file failed quick_check; the server must not start.
@@ -58,6 +59,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.R = r
+	db.readers = n
 	return db, nil
 }
 
@@ -125,4 +127,13 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func IsUniqueViolation(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// ReleaseMemory hands back the page caches after a burst of work (a library
+// scan): the writer shrinks its cache and idle readers are closed (they reopen
+// on demand, each with an empty cache).
+func (db *DB) ReleaseMemory(ctx context.Context) {
+	_, _ = db.W.ExecContext(ctx, "PRAGMA shrink_memory")
+	db.R.SetMaxIdleConns(0)
+	db.R.SetMaxIdleConns(db.readers)
 }
