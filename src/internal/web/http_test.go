@@ -316,3 +316,36 @@ func TestLoginRedirectTargets(t *testing.T) {
 		t.Errorf("MA deep link: %d %q, want the token in code", status, to)
 	}
 }
+
+// Issue 11 item 8: the public listener may not be framed by other sites; the
+// ingress listener stays frameable by Home Assistant's sidebar.
+func TestFramingPerListener(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s.Setup(t, "admin", "password-123")
+	for _, path := range []string{"/info", "/"} {
+		resp, err := http.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+			t.Errorf("public %s: X-Frame-Options %q", path, resp.Header.Get("X-Frame-Options"))
+		}
+	}
+	resp, err := http.Get(s.URL + "/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); csp != "frame-ancestors 'self'" {
+		t.Errorf("public /info CSP %q", csp)
+	}
+	resp, err = http.Get(s.IngressURL + "/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Frame-Options") != "" || strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors") {
+		t.Errorf("ingress listener forbids framing: %v", resp.Header)
+	}
+}

@@ -107,12 +107,19 @@ func recoverPanics(log *logrus.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders sets headers that do not forbid framing by Home Assistant.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets headers; only the public listener forbids framing by
+// other sites (the ingress listener is framed by Home Assistant's sidebar).
+func securityHeaders(l Listener, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		if l == Public {
+			// Pages that set their own policy replace this one; the
+			// X-Frame-Options header still stands for them.
+			h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

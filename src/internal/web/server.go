@@ -91,7 +91,7 @@ func (s *Server) Handler(l Listener) http.Handler {
 		h = stripIdentityHeaders(s.d.Log, h)
 	}
 	h = s.withPeer(l, h)
-	h = securityHeaders(h)
+	h = securityHeaders(l, h)
 	h = recoverPanics(s.d.Log, h)
 	return withListener(l, h)
 }

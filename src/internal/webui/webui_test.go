@@ -51,8 +51,9 @@ func TestServing(t *testing.T) {
 		if !strings.Contains(body, `<script type="module" src="ui/app.js">`) {
 			t.Errorf("GET / does not serve the UI page:\n%s", body)
 		}
-		if xfo := resp.Header.Get("X-Frame-Options"); xfo != "" {
-			t.Errorf("X-Frame-Options %q forbids Home Assistant's iframe", xfo)
+		// Issue 11 item 8: only the public listener refuses other sites' frames.
+		if xfo := resp.Header.Get("X-Frame-Options"); base == s.IngressURL && xfo != "" || base == s.URL && xfo != "SAMEORIGIN" {
+			t.Errorf("%s: X-Frame-Options %q (ingress must stay frameable by Home Assistant, public SAMEORIGIN)", base, xfo)
 		}
 		csp := resp.Header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "connect-src 'self'") || strings.Contains(csp, "frame-ancestors") {
