@@ -575,3 +575,17 @@ func TestCurrentPasswordIsThrottled(t *testing.T) {
 		t.Fatalf("right current_password while throttled: %d %s", status, body)
 	}
 }
+
+// Issue 11 item 1: one-time codes (POST /auth/code) get the sequential allowance too.
+func TestParallelOneTimeCodeGuesses(t *testing.T) {
+	f := newSignInFixture(t, nil)
+	t.Cleanup(floodClient.CloseIdleConnections)
+	n, refused := fire(t, 300, func(i int) (outcome, string) {
+		status, body, h, err := postJSON(f.srv.URL+"/auth/code", "", map[string]string{"code": fmt.Sprintf("guessed-code-%03d", i)})
+		return httpVerdict(status, body, h, err, 400)
+	})
+	t.Logf("one-time codes: 300 parallel guesses, %d checked, %d refused", n, refused)
+	if n > 3 {
+		t.Fatalf("%d one-time code guesses checked; sequentially 3", n)
+	}
+}
