@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net"
 
 	"segue/internal/auth"
 	"segue/internal/fail"
@@ -75,14 +74,6 @@ type tokenCreateArgs struct {
 
 type tokenRevokeArgs struct {
 	TokenID string `json:"token_id"`
-}
-
-// ClientIP is the address part of a RemoteAddr.
-func ClientIP(remoteAddr string) string {
-	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
-		return host
-	}
-	return remoteAddr
 }
 
 // RegisterAuthCommands adds the auth/* commands.

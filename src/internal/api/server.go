@@ -94,6 +94,13 @@ func (s *Server) Kill(k auth.Kill) {
 	}
 }
 
+// KillTokens ends the live sessions that use these token ids.
+func (s *Server) KillTokens(tokenIDs []string) {
+	for _, id := range tokenIDs {
+		s.Kill(auth.Kill{TokenID: id})
+	}
+}
+
 // Publish pushes an event to every authenticated session allowed to see it.
 func (s *Server) Publish(event, objectID string, data any) {
 	s.PublishTo(nil, event, objectID, data)

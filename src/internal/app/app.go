@@ -1,38 +1,47 @@
-// Package app is the composition root: it builds every part by hand, starts the
-// listeners and owns the ordered shutdown.
+// Package app is the composition root: it builds every part by hand, in one
+// straight line (core → edge → modules → web → remote access → registry → kill
+// fan-out), starts the listeners and background work, and owns the ordered shutdown.
 package app
 
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/api"
+	"segue/internal/apppass"
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/config"
+	"segue/internal/delegation"
+	"segue/internal/devicelogin"
+	"segue/internal/feature"
+	"segue/internal/httpx"
+	"segue/internal/libadmin"
 	"segue/internal/library"
+	"segue/internal/players"
 	"segue/internal/remote"
 	"segue/internal/secrets"
 	"segue/internal/store"
+	"segue/internal/subsonic"
 	"segue/internal/web"
+	"segue/internal/webui"
 )
 
-// Version is Segue's build version (set with -ldflags): ServerInfo segue_version,
-// Subsonic serverVersion and the start-up log. ServerInfo server_version is the MA
-// API level instead (api.MAServerVersion).
-var Version = "0.1.0"
+// Version is Segue's own version: ServerInfo segue_version, Subsonic
+// serverVersion and the start-up log (ServerInfo server_version is the MA API
+// level, api.MAServerVersion). Builds do not override it: it changes here.
+const Version = "0.1.0"
 
 // Options are test and tooling hooks; production passes the zero value.
 type Options struct {
@@ -61,36 +70,27 @@ type App struct {
 	DB       *store.DB
 	Users    *auth.Users
 	Tokens   *auth.Tokens
-	Login    *auth.Login
 	Throttle *auth.Throttle
-	Kills    *auth.Notifier
 	Registry *api.Registry
 	API      *api.Server
 	Web      *web.Server
 	Library  *library.Library
 	ServerID string
 
+	modules             []feature.Module
+	info                *serverInfo
+	hass                *HassParts
+	remote              *remote.Controller
+	public              http.Handler
+	background          []func(ctx context.Context) error
+	opts                Options
 	publicLn, ingressLn net.Listener
 	listened            bool
 	servers             []*http.Server
-	background          sync.WaitGroup
-	stopBackground      context.CancelFunc
-	// onRun is background work that starts when the server runs (not when a
-	// command-line tool only builds the App); it ends when ctx does.
-	onRun []func(ctx context.Context)
-	// shutdownHooks run in reverse order before the database closes.
-	shutdownHooks []func(ctx context.Context)
-	auth          *authChain
-	onboardDone   atomic.Bool
-	setupDone     atomic.Bool
-	opts          Options
-	hass          *HassParts
-	remote        *remote.Controller
-	rnd           io.Reader
-	public        http.Handler
 }
 
-// New opens the database and key files and builds every part. It does not listen yet.
+// New opens the database and key files and builds every part. It does not listen
+// and starts nothing: Run does.
 func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Options) (*App, error) {
 	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock, opts: opts}
 	if a.Clock == nil {
@@ -101,8 +101,14 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		rnd = rand.Reader
 	}
 	a.Random = secrets.NewRandom(rnd)
-	a.rnd = rnd
+	ok := false
+	defer func() {
+		if !ok && a.DB != nil {
+			a.DB.Close()
+		}
+	}()
 
+	// Core: keys, store, users, tokens, throttle, login.
 	signingKey, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key"), 32, rnd)
 	if err != nil {
 		return nil, err
@@ -110,17 +116,13 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if err := a.prepareFromBackup(ctx); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DBPath())
-	if err != nil {
+	if a.DB, err = store.Open(ctx, cfg.DBPath()); err != nil {
 		return nil, err
 	}
-	a.DB = db
-	a.ServerID, err = db.SettingOrInit(ctx, "server_id", func() string { return fmt.Sprintf("%x", a.Random.Bytes(16)) })
-	if err != nil {
-		db.Close()
+	db := a.DB
+	if a.ServerID, err = db.SettingOrInit(ctx, "server_id", func() string { return fmt.Sprintf("%x", a.Random.Bytes(16)) }); err != nil {
 		return nil, fmt.Errorf("read server id: %w", err)
 	}
-
 	params := secrets.DefaultArgon2
 	if opts.Argon2 != nil {
 		params = *opts.Argon2
@@ -130,266 +132,236 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		slots = opts.HashSlots
 	}
 	hasher := secrets.NewHasher(params, slots, rnd, opts.HashTrace)
-	a.Kills = &auth.Notifier{}
-	a.Users = auth.NewUsers(db, a.Clock, a.Random, hasher, a.Kills)
-	a.Tokens, err = auth.NewTokens(db, a.Users, a.Clock, a.Random, a.Kills, signingKey, a.ServerID,
-		time.Duration(cfg.LongLivedTokenDays)*24*time.Hour)
-	if err != nil {
-		db.Close()
+	kills := &auth.Notifier{}
+	a.Users = auth.NewUsers(db, a.Clock, a.Random, hasher, kills)
+	if a.Tokens, err = auth.NewTokens(db, a.Users, a.Clock, a.Random, kills, signingKey, a.ServerID,
+		time.Duration(cfg.LongLivedTokenDays)*24*time.Hour); err != nil {
 		return nil, err
 	}
 	a.Throttle = auth.NewThrottle(a.Clock)
-	a.Login = auth.NewLogin(a.Users, a.Tokens, hasher, a.Throttle, log)
+	login := auth.NewLogin(a.Users, a.Tokens, hasher, a.Throttle, log)
+	_, onboarded, err := db.Setting(ctx, api.OnboardDoneKey)
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+
+	// Edge: the bearer-token chain, the request → Principal resolver, the command server.
+	tokens := &httpx.Chain{}
+	tokens.Add(a.Tokens) // session tokens first; modules add other kinds below
+	principals := &httpx.Resolver{Tokens: tokens}
 	a.Registry = api.NewRegistry()
-	a.auth = &authChain{}
-	a.auth.Add(a.Tokens)
+	info := &serverInfo{id: a.ServerID, addon: cfg.AddonMode, externalURL: cfg.ExternalURL}
+	info.onboarded.Store(onboarded)
+	a.info = info
+	setup := &setupState{users: a.Users}
 	apiOpts := opts.APIOptions
-	apiOpts.SetupPending = a.setupPending
+	apiOpts.SetupPending = setup.pending
 	if apiOpts.Now == nil {
 		apiOpts.Now = a.Clock.Now
 	}
-	a.API = api.NewServer(a.Registry, a.auth, func(ctx context.Context, info api.ConnInfo) any {
-		return a.ServerInfo(ctx, info)
-	}, log, apiOpts)
-	a.Kills.Subscribe(a.API.Kill)
-	w := &wiring{RoleSource: opts.RoleSource}
-	w.AuthDeps = api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: a.Login, ExtraProviders: w.providers, PublishTo: a.API.PublishTo}
-	api.RegisterAuthCommands(a.Registry, w.AuthDeps)
-	_, onboarded, err := db.Setting(ctx, api.OnboardDoneKey)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("read settings: %w", err)
-	}
-	a.onboardDone.Store(onboarded)
-	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: a.ServerInfo, Clock: a.Clock, Publish: a.API.Publish,
-		Onboarded: a.onboardDone.Load,
-		CompleteOnboarding: func(ctx context.Context) error {
-			if err := db.SetSetting(ctx, api.OnboardDoneKey, "1"); err != nil {
-				return err
-			}
-			a.onboardDone.Store(true)
-			return nil
-		}})
+	a.API = api.NewServer(a.Registry, tokens, func(ctx context.Context, c api.ConnInfo) any { return info.get(ctx, c) }, log, apiOpts)
 
-	// Each feature wires itself in its own wire_*.go file.
-	for _, feature := range []func(context.Context, *wiring) error{
-		a.wireHass, a.wireLibrary, a.wireLibAdmin, a.wireSubsonic, a.wireDelegated, a.wireDeviceLogin, a.wireRemote, a.wireUI, a.wirePlayers, a.wireMusic,
-	} {
-		if err := feature(ctx, w); err != nil {
-			a.abort()
-			return nil, err
+	// Modules: one line per feature.
+	roles := opts.RoleSource
+	if a.hass, err = newHass(cfg, log, a.Clock, opts.Hass); err != nil {
+		return nil, err
+	}
+	if a.hass != nil && roles == nil {
+		roles = a.hass.roles
+	}
+	setup.withHass = a.hass != nil
+	if a.Library, err = openLibrary(ctx, cfg, log, a.Clock, rnd, db); err != nil {
+		return nil, err
+	}
+	passwords, err := apppass.Open(ctx, apppass.Deps{DB: db, Users: a.Users, Random: a.Random, Clock: a.Clock,
+		KeyPath: filepath.Join(cfg.DataDir, apppass.KeyFile)})
+	if err != nil {
+		return nil, err
+	}
+	ui, err := webui.New()
+	if err != nil {
+		return nil, err
+	}
+	musicMod, err := musicModule(cfg, rnd, a.Library, a.Users, a.API, a.Clock, log)
+	if err != nil {
+		return nil, err
+	}
+	var signIn feature.Module
+	providerURL := devicelogin.DefaultProviderURL
+	if a.hass != nil {
+		svc := a.hass.signIn(a.Users, a.Tokens, a.Throttle, a.Random, roles, cfg)
+		signIn, providerURL = svc.Module(), svc.AuthorizationURL
+	}
+	modules := []feature.Module{
+		a.hass.Module(),
+		signIn,
+		{Name: "library", Background: []func(context.Context) error{a.Library.Run}},
+		{Name: "players", Commands: players.NewRegistry().Commands()},
+		subsonic.NewModule(subsonic.ModuleDeps{Passwords: passwords, Principals: principals, Log: log,
+			Handler: subsonic.Deps{Users: a.Users, ServerVersion: Version, Library: a.Library, Clock: a.Clock, Log: log,
+				Transcoder: subsonic.NewTranscoder(ffmpeg(log), cfg.TranscodeLimit),
+				Auth: subsonic.NewAuthenticator(subsonic.AuthDeps{
+					Passwords: passwords, Tokens: tokens, LongLived: a.Tokens.IsLongLived, Throttle: a.Throttle, Log: log})}}),
+		delegation.New(delegation.Deps{DB: db, Users: a.Users, Signer: a.Tokens, Clock: a.Clock, Random: a.Random,
+			Throttle: a.Throttle, Log: log, EndSessions: a.API.KillTokens}).Module(),
+		devicelogin.New(devicelogin.Deps{Clock: a.Clock, Random: a.Random, Users: a.Users, Tokens: a.Tokens,
+			Throttle: a.Throttle, Log: log, Principals: principals, ExternalURL: cfg.ExternalURL, ProviderURL: providerURL}).Module(),
+		ui.Module(),
+		musicMod,
+	}
+	a.modules = modules
+
+	proxies, _ := cfg.ProxyPrefixes() // checked by cfg.Validate
+	// Web: both listeners' handlers over the core routes and the modules' routes.
+	authDeps := api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: login, PublishTo: a.API.PublishTo,
+		ExtraProviders: providersOf(modules)}
+	a.Web = web.New(web.Deps{
+		API: a.API, AuthDeps: authDeps, Principals: principals, Ingress: auth.NewIngress(a.Users, roles),
+		Info:    info.get,
+		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
+		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,
+		ReturnURLs:     httpx.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
+		TrustedProxies: proxies,
+		Modules:        modules,
+	})
+	a.public = a.Web.Handler(httpx.Public)
+
+	// Remote access proxies into the public handler, so it comes after the web.
+	if a.remote, err = newRemote(ctx, cfg, log, a.Clock, rnd, db, a.API, a.public, a.hass, info); err != nil {
+		return nil, err
+	}
+	info.remote = a.remote
+
+	// Registry: the core commands, then each module's, then remote access's.
+	api.RegisterAuthCommands(a.Registry, authDeps)
+	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: info.get, Clock: a.Clock, Publish: a.API.Publish,
+		Onboarded: info.onboarded.Load, CompleteOnboarding: info.completeOnboarding(db)})
+	for _, m := range modules {
+		a.Registry.Register(m.Commands...)
+		tokens.Add(m.Authenticators...)
+	}
+	a.remote.RegisterCommands(a.Registry)
+	libAdmin := libadmin.New(libadmin.Deps{Library: a.Library, Registry: a.Registry, Publish: a.API.PublishTo, Clock: a.Clock})
+
+	// Kill fan-out: who reacts, synchronously, when a user's or token's sessions
+	// end. auth.Tokens drops its own cache first (it subscribes in NewTokens).
+	kills.Subscribe(a.API.Kill) // live WebSocket and data-channel sessions
+	for _, m := range modules {
+		if m.OnKill != nil {
+			kills.Subscribe(m.OnKill)
 		}
 	}
 
-	proxies, _ := cfg.ProxyPrefixes() // checked by cfg.Validate
-	a.Web = web.New(web.Deps{
-		API: a.API, AuthDeps: w.AuthDeps, Tokens: a.auth, Ingress: auth.NewIngress(a.Users, w.RoleSource),
-		Info:    a.ServerInfo,
-		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
-		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,
-		ReturnURLs:     web.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
-		TrustedProxies: proxies,
-		Home:           w.Home,
-		Mounts:         w.Mounts,
-	})
-	a.public = a.Web.Handler(web.Public)
+	// Background work, started by Run under one errgroup.
+	a.background = append(a.background, a.Tokens.RunFlusher)
+	for _, m := range modules {
+		a.background = append(a.background, m.Background...)
+	}
+	a.background = append(a.background, remoteJob(a.remote), closeOnStop(libAdmin.Close))
+	ok = true
 	return a, nil
 }
 
-// abort undoes a partly built App: stops what features started, closes the database.
-func (a *App) abort() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	a.runShutdownHooks(ctx)
-	a.background.Wait()
-	a.DB.Close()
+// providersOf collects the login providers the modules add.
+func providersOf(modules []feature.Module) func(ctx context.Context) []api.ProviderInfo {
+	return func(ctx context.Context) []api.ProviderInfo {
+		var out []api.ProviderInfo
+		for _, m := range modules {
+			if m.Providers != nil {
+				out = append(out, m.Providers(ctx)...)
+			}
+		}
+		return out
+	}
 }
 
 // ServerInfo is the first frame and GET /info.
-func (a *App) ServerInfo(ctx context.Context, info api.ConnInfo) api.ServerInfo {
-	onboard := a.onboardDone.Load()
-	si := api.ServerInfo{ServerID: a.ServerID, ServerVersion: api.MAServerVersion, SegueVersion: Version, SchemaVersion: api.SchemaVersion,
-		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: a.Cfg.AddonMode,
-		OnboardDone: onboard, Name: "Segue", Status: "running"}
+func (a *App) ServerInfo(ctx context.Context, c api.ConnInfo) api.ServerInfo {
+	return a.info.get(ctx, c)
+}
+
+// serverInfo answers ServerInfo from what the server knows about itself.
+type serverInfo struct {
+	id, externalURL string
+	addon           bool
+	onboarded       atomic.Bool
+	// remote is set once remote access is built (it needs the web, which needs this).
+	remote *remote.Controller
+}
+
+func (s *serverInfo) get(_ context.Context, info api.ConnInfo) api.ServerInfo {
+	si := api.ServerInfo{ServerID: s.id, ServerVersion: api.MAServerVersion, SegueVersion: Version, SchemaVersion: api.SchemaVersion,
+		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: s.addon,
+		OnboardDone: s.onboarded.Load(), Name: "Segue", Status: "running"}
 	// The MA apps type base_url/internal_url as strings. A WebRTC connection has no
 	// URL of its own: it gets the configured external URL, else "" (the remote
 	// frontend builds its URLs origin-relative anyway).
 	b := info.BaseURL
 	if b == "" {
-		b = a.Cfg.ExternalURL
+		b = s.externalURL
 	}
 	si.BaseURL, si.InternalURL = &b, &b
-	if a.Cfg.ExternalURL != "" {
-		e := a.Cfg.ExternalURL
+	if s.externalURL != "" {
+		e := s.externalURL
 		si.ExternalURL = &e
 	}
-	if a.remote != nil {
-		si.HasRemoteAccess = a.remote.Info().Running
+	if s.remote != nil {
+		si.HasRemoteAccess = s.remote.Info().Running
 	}
 	return si
 }
 
-// setupPending reports that no user exists yet (remembered once false: setup
+func (s *serverInfo) completeOnboarding(db *store.DB) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.SetSetting(ctx, api.OnboardDoneKey, "1"); err != nil {
+			return err
+		}
+		s.onboarded.Store(true)
+		return nil
+	}
+}
+
+// setupState answers whether no user exists yet (remembered once false: setup
 // never reopens). With Home Assistant attached it is never pending: "Sign in with
 // Home Assistant" creates users from HA's, so the socket must stay open for it. A
 // database that cannot answer is not "pending": the socket then stays open and
 // every login fails closed.
-func (a *App) setupPending(ctx context.Context) bool {
-	if a.setupDone.Load() || a.hass != nil {
+type setupState struct {
+	users    *auth.Users
+	withHass bool
+	done     atomic.Bool
+}
+
+func (s *setupState) pending(ctx context.Context) bool {
+	if s.done.Load() || s.withHass {
 		return false
 	}
-	done, err := a.Users.SetupDone(ctx)
+	done, err := s.users.SetupDone(ctx)
 	if err != nil {
 		return false
 	}
 	if done {
-		a.setupDone.Store(true)
+		s.done.Store(true)
 	}
 	return !done
 }
 
-// Listen binds the listeners (so tests can read the chosen ports before Serve). In the
-// add-on, the ports are the ones the Supervisor reports (addon_ports.go).
-func (a *App) Listen() error {
-	plan := a.addonListenPlan(context.Background())
-	if plan.public != "" {
-		ln, err := net.Listen("tcp", plan.public)
-		if err != nil {
-			return fmt.Errorf("public listener %s: %w", plan.public, err)
-		}
-		a.publicLn = ln
-	}
-	if plan.ingress != "" {
-		ln, err := net.Listen("tcp", plan.ingress)
-		if err != nil {
-			if a.publicLn != nil {
-				a.publicLn.Close()
-			}
-			return fmt.Errorf("ingress listener %s: %w", plan.ingress, err)
-		}
-		a.ingressLn = ln
-	}
-	a.listened = true
-	return nil
-}
-
-// PublicAddr is the bound public address, or "" when the public listener is off.
-func (a *App) PublicAddr() string {
-	if a.publicLn == nil {
+// ffmpeg is the ffmpeg binary for transcoding, or "" when it is not installed
+// (streams are then sent as they are).
+func ffmpeg(log *logrus.Logger) string {
+	p, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		log.Info("ffmpeg not found: Subsonic streams are sent as they are, never transcoded")
 		return ""
 	}
-	return a.publicLn.Addr().String()
+	return p
 }
 
-// IngressAddr is the bound ingress address, or "".
-func (a *App) IngressAddr() string {
-	if a.ingressLn == nil {
-		return ""
+// closeOnStop is background work that only releases something at shutdown.
+func closeOnStop(close func()) func(context.Context) error {
+	return func(ctx context.Context) error {
+		<-ctx.Done()
+		close()
+		return nil
 	}
-	return a.ingressLn.Addr().String()
-}
-
-// PublicHandler is the public listener's handler (the remote-access HTTP proxy uses it in-process).
-func (a *App) PublicHandler() http.Handler { return a.public }
-
-func newHTTPServer(h http.Handler, log *logrus.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          newStdLogger(log),
-	}
-}
-
-// Run serves until ctx ends, then shuts down in order: stop accepting, close
-// WebSockets with 1001, stop background work, flush token activity, close the database.
-func (a *App) Run(ctx context.Context) error {
-	if !a.listened {
-		if err := a.Listen(); err != nil {
-			a.DB.Close()
-			return err
-		}
-	}
-	bg, stop := context.WithCancel(context.Background())
-	a.stopBackground = stop
-	a.goBackground(func() { a.Tokens.RunFlusher(bg, time.Minute) })
-	for _, fn := range a.onRun {
-		a.goBackground(func() { fn(bg) })
-	}
-
-	errc := make(chan error, 2)
-	serve := func(ln net.Listener, l web.Listener) {
-		h := a.public
-		if l != web.Public {
-			h = a.Web.Handler(l)
-		}
-		srv := newHTTPServer(h, a.Log)
-		srv.BaseContext = func(net.Listener) context.Context { return web.ListenerContext(context.Background(), l) }
-		a.servers = append(a.servers, srv)
-		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- err
-			}
-		}()
-	}
-	if a.publicLn != nil {
-		serve(a.publicLn, web.Public)
-		a.Log.WithFields(logrus.Fields{"addr": a.PublicAddr(), "version": Version, "ma_api": api.MAServerVersion}).Info("public listener ready")
-	} else {
-		a.Log.WithFields(logrus.Fields{"version": Version, "ma_api": api.MAServerVersion}).Info("public listener off")
-	}
-	if a.ingressLn != nil {
-		serve(a.ingressLn, web.IngressListener)
-		a.Log.WithFields(logrus.Fields{"addr": a.IngressAddr(), "trusted_peer": a.Cfg.IngressTrustedPeer}).Info("ingress listener ready")
-	}
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errc:
-	}
-	a.shutdown()
-	return runErr
-}
-
-func (a *App) goBackground(fn func()) {
-	a.background.Add(1)
-	go func() { defer a.background.Done(); fn() }()
-}
-
-// runShutdownHooks runs the OnShutdown work, last registered first.
-func (a *App) runShutdownHooks(ctx context.Context) {
-	for i := len(a.shutdownHooks) - 1; i >= 0; i-- {
-		a.shutdownHooks[i](ctx)
-	}
-}
-
-// OnShutdown registers work to do before the database closes (reverse order).
-func (a *App) OnShutdown(fn func(ctx context.Context)) { a.shutdownHooks = append(a.shutdownHooks, fn) }
-
-func (a *App) shutdown() {
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
-	defer cancel()
-	a.Log.Info("shutting down")
-	var wg sync.WaitGroup
-	for _, srv := range a.servers {
-		wg.Add(1)
-		go func(srv *http.Server) { defer wg.Done(); _ = srv.Shutdown(ctx) }(srv)
-	}
-	a.API.Shutdown(ctx)
-	wg.Wait()
-	a.runShutdownHooks(ctx)
-	if a.stopBackground != nil {
-		a.stopBackground()
-	}
-	a.background.Wait()
-	if err := a.Tokens.Flush(ctx); err != nil {
-		a.Log.WithError(err).Warn("could not save token activity")
-	}
-	if err := a.DB.Close(); err != nil {
-		a.Log.WithError(err).Warn("closing database")
-	}
-	a.Log.Info("stopped")
 }

@@ -18,7 +18,6 @@ import (
 type Deps struct {
 	DB     *store.DB
 	Users  *auth.Users
-	Kills  *auth.Notifier
 	Random *secrets.Random
 	Clock  clock.Clock
 	// KeyPath is the master key file (data dir / KeyFile).
@@ -51,7 +50,7 @@ type Credential struct {
 	Secret   string
 }
 
-// Open loads the master key, checks it and subscribes to kills.
+// Open loads the master key and checks it. The owner forwards kills to Forget.
 func Open(ctx context.Context, d Deps) (*Service, error) {
 	rr := randomReader{d.Random}
 	sealer, err := loadSealer(ctx, d.DB, d.KeyPath, rr)
@@ -66,13 +65,6 @@ func Open(ctx context.Context, d Deps) (*Service, error) {
 	s.dummyAAD = []byte(d.Random.ID())
 	if s.dummy, err = sealer.Seal([]byte(generate(d.Random)), s.dummyAAD); err != nil {
 		return nil, err
-	}
-	if d.Kills != nil {
-		d.Kills.Subscribe(func(k auth.Kill) {
-			if k.UserID != "" {
-				s.Forget(k.UserID)
-			}
-		})
 	}
 	return s, nil
 }

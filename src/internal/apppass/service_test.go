@@ -46,11 +46,16 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) open(t *testing.T) *apppass.Service {
 	t.Helper()
-	svc, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Kills: f.kills, Random: f.rnd,
+	svc, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Random: f.rnd,
 		Clock: clock.Real{}, KeyPath: filepath.Join(f.dir, apppass.KeyFile)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.kills.Subscribe(func(k auth.Kill) {
+		if k.UserID != "" {
+			svc.Forget(k.UserID)
+		}
+	})
 	return svc
 }
 
@@ -156,7 +161,7 @@ func TestWrongKeyFailsLoudly(t *testing.T) {
 	if err := os.Remove(keyPath); err != nil {
 		t.Fatal(err)
 	}
-	_, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Kills: f.kills, Random: f.rnd,
+	_, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Random: f.rnd,
 		Clock: clock.Real{}, KeyPath: keyPath})
 	if err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("open with a new key: %v", err)
@@ -164,7 +169,7 @@ func TestWrongKeyFailsLoudly(t *testing.T) {
 	if err := os.WriteFile(keyPath, []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Kills: f.kills, Random: f.rnd,
+	if _, err := apppass.Open(context.Background(), apppass.Deps{DB: f.db, Users: f.users, Random: f.rnd,
 		Clock: clock.Real{}, KeyPath: keyPath}); err == nil {
 		t.Fatal("a short key file was accepted")
 	}

@@ -366,18 +366,29 @@ func (t *Tokens) Flush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// RunFlusher persists activity every interval until ctx ends, then once more.
-func (t *Tokens) RunFlusher(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
+// FlushInterval is how often RunFlusher saves token activity.
+const FlushInterval = time.Minute
+
+// RunFlusher persists activity every FlushInterval until ctx ends. It does not
+// flush at the end: the owner calls Flush once more after background work stops.
+func (t *Tokens) RunFlusher(ctx context.Context) error {
+	tick := time.NewTicker(FlushInterval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-tick.C:
 			_ = t.Flush(ctx)
 		}
 	}
+}
+
+// IsLongLived reports whether a token row is long-lived (read from the
+// database, not from claims).
+func (t *Tokens) IsLongLived(ctx context.Context, tokenID string) (bool, error) {
+	info, err := t.Get(ctx, tokenID)
+	return info.IsLongLived, err
 }
 
 func (t *Tokens) forget(e *cachedToken) {

@@ -49,7 +49,8 @@ func newFixture(t *testing.T) *fixture {
 	log.SetOutput(io.Discard)
 	f := &fixture{users: users, tokens: tokens, clk: clk}
 	f.svc = New(Deps{DB: db, Users: users, Signer: tokens, Clock: clk, Random: rnd, Throttle: auth.NewThrottle(clk), Log: log,
-		EndSessions: func(ids []string) { f.ended = append(f.ended, ids...) }}, kills)
+		EndSessions: func(ids []string) { f.ended = append(f.ended, ids...) }})
+	kills.Subscribe(f.svc.Module().OnKill)
 	return f
 }
 

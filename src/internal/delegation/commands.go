@@ -36,9 +36,9 @@ type Created struct {
 	ClientSecret string `json:"client_secret"`
 }
 
-// Register adds the apps/* admin commands (users.manage; never to delegated principals).
-func (s *Service) Register(reg *api.Registry) {
-	reg.Register(
+// commands are the apps/* admin commands (users.manage; never to delegated principals).
+func (s *Service) commands() []api.Command {
+	return []api.Command{
 		api.Command{Name: "apps/create", Scope: auth.ScopeUsersManage, Args: createArgs{},
 			Description: "Register an external application that may request delegated tokens for the listed users " +
 				"(allowed_emails, allowed_domains) limited to scopes. Returns client_id and client_secret; the secret is shown only once.",
@@ -105,5 +105,5 @@ func (s *Service) Register(reg *api.Registry) {
 				s.d.Log.WithField("client_id", a.ClientID).WithField("by", c.Principal.User.ID).Info("external application deleted")
 				return nil, nil
 			}},
-	)
+	}
 }

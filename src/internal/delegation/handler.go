@@ -1,13 +1,8 @@
 package delegation
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"segue/internal/web"
-	"strconv"
-	"time"
+	"segue/internal/httpx"
 )
 
 // TokenPath is the token endpoint of the original design.
@@ -18,11 +13,9 @@ func (s *Service) TokenHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Pragma", "no-cache")
-		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
-		body, err := io.ReadAll(r.Body)
+		body, err := httpx.ReadBody(w, r, MaxRequestBytes)
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			if err == httpx.ErrBodyTooLarge {
 				writeOAuthError(w, &OAuthError{Status: http.StatusRequestEntityTooLarge, Code: "invalid_request", Description: "Request body too large"})
 				return
 			}
@@ -34,7 +27,7 @@ func (s *Service) TokenHandler() http.Handler {
 			writeOAuthError(w, oerr)
 			return
 		}
-		req.IP = web.Peer(r)
+		req.IP = httpx.Peer(r)
 		resp, oerr := s.IssueToken(r.Context(), req)
 		if oerr != nil {
 			if oerr == errInvalidClient && r.Header.Get("Authorization") != "" {
@@ -43,24 +36,13 @@ func (s *Service) TokenHandler() http.Handler {
 			writeOAuthError(w, oerr)
 			return
 		}
-		writeJSON(w, http.StatusOK, resp)
+		httpx.WriteJSON(w, http.StatusOK, resp)
 	})
 }
 
 func writeOAuthError(w http.ResponseWriter, e *OAuthError) {
 	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)+1))
+		httpx.SetRetryAfter(w, e.RetryAfter)
 	}
-	writeJSON(w, e.Status, e)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "Internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	httpx.WriteJSON(w, e.Status, e)
 }

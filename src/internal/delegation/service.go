@@ -1,6 +1,7 @@
 package delegation
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -9,6 +10,8 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/clock"
+	"segue/internal/feature"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
 	"segue/internal/store"
 )
@@ -68,8 +71,8 @@ type tokenRecord struct {
 	expires              time.Time
 }
 
-// New builds the service. Kills of a user (disable, delete) drop that user's cached tokens.
-func New(d Deps, kills *auth.Notifier) *Service {
+// New builds the service.
+func New(d Deps) *Service {
 	s := &Service{d: d, apps: map[string]App{}, tokens: map[string]tokenRecord{},
 		dummyHash: secrets.SHA256Hex(d.Random.Token(32))}
 	s.parser = jwt.NewParser(
@@ -82,14 +85,40 @@ func New(d Deps, kills *auth.Notifier) *Service {
 		jwt.WithStrictDecoding(),
 		jwt.WithTimeFunc(d.Clock.Now),
 	)
-	if kills != nil {
-		kills.Subscribe(func(k auth.Kill) {
+	return s
+}
+
+// Module is what external applications add: the apps/* admin commands, the
+// client-credentials token endpoint, the delegated-token authenticator, the
+// kill reaction (a disabled or deleted user's cached tokens are dropped) and
+// an hourly prune of expired token rows.
+func (s *Service) Module() feature.Module {
+	return feature.Module{Name: "delegation", Commands: s.commands(),
+		Routes:         []feature.Route{{Pattern: "POST " + TokenPath, Handler: s.TokenHandler()}},
+		Authenticators: []httpx.TokenAuthenticator{s},
+		OnKill: func(k auth.Kill) {
 			if k.UserID != "" {
 				s.forgetUser(k.UserID)
 			}
-		})
+		},
+		Background: []func(context.Context) error{s.pruneLoop},
 	}
-	return s
+}
+
+// pruneLoop keeps the token table small; expired rows are refused on use anyway.
+func (s *Service) pruneLoop(ctx context.Context) error {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := s.PruneExpired(ctx); err != nil && ctx.Err() == nil {
+				s.d.Log.WithError(err).Warn("could not prune expired delegated tokens")
+			}
+		}
+	}
 }
 
 func (s *Service) forgetUser(userID string) {

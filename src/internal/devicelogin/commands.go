@@ -9,6 +9,8 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/fail"
+	"segue/internal/feature"
+	"segue/internal/httpx"
 )
 
 // ProviderURLFunc answers auth/authorization_url for ordinary (redirect)
@@ -18,23 +20,6 @@ type ProviderURLFunc func(ctx context.Context, call *api.Call) (any, error)
 // DefaultProviderURL is MA's answer when no redirect provider is available.
 func DefaultProviderURL(ctx context.Context, call *api.Call) (any, error) {
 	return map[string]any{"authorization_url": nil, "error": "Provider does not support OAuth or does not exist"}, nil
-}
-
-// SetProviderURL installs the handler for non-remote auth/authorization_url
-// requests (the Home Assistant provider's wiring calls it); nil restores the default.
-func (s *Service) SetProviderURL(fn ProviderURLFunc) {
-	if fn == nil {
-		fn = DefaultProviderURL
-	}
-	s.hookMu.Lock()
-	s.providerURL = fn
-	s.hookMu.Unlock()
-}
-
-func (s *Service) providerURLHook() ProviderURLFunc {
-	s.hookMu.RLock()
-	defer s.hookMu.RUnlock()
-	return s.providerURL
 }
 
 // AuthorizationURLArgs are auth/authorization_url's arguments. Unknown fields
@@ -80,7 +65,7 @@ func (s *Service) AuthorizationURLCommand() api.Command {
 				return nil, err
 			}
 			if !a.ForRemoteClient {
-				return s.providerURLHook()(ctx, c)
+				return s.d.ProviderURL(ctx, c)
 			}
 			name := a.DeviceName
 			if name == "" {
@@ -89,7 +74,7 @@ func (s *Service) AuthorizationURLCommand() api.Command {
 			if name == "" {
 				name = "Remote client"
 			}
-			st, err := s.Start(name, api.ClientIP(c.Info.RemoteAddr))
+			st, err := s.Start(name, httpx.HostOf(c.Info.RemoteAddr))
 			if err != nil {
 				return nil, err
 			}
@@ -131,18 +116,14 @@ func (s *Service) OAuthStatusCommand() api.Command {
 		}}
 }
 
-// Register adds both commands (public: the client is not signed in yet). If
-// auth/authorization_url is already registered (Sign in with Home Assistant
-// wired first), its handler becomes the provider hook and this command takes
-// its place, so redirect logins keep working and remote clients get the device flow.
-func (s *Service) Register(reg *api.Registry) {
-	if existing, ok := reg.Lookup("auth/authorization_url"); ok {
-		s.SetProviderURL(ProviderURLFunc(existing.Handler))
-		*existing = s.AuthorizationURLCommand()
-	} else {
-		reg.Register(s.AuthorizationURLCommand())
+// Module is what device login adds: its two public commands (the client is not
+// signed in yet) and the RFC 8628 endpoints with the verification page.
+func (s *Service) Module() feature.Module {
+	m := feature.Module{Name: "devicelogin", Commands: []api.Command{s.AuthorizationURLCommand(), s.OAuthStatusCommand()}}
+	for pattern, h := range s.routes() {
+		m.Routes = append(m.Routes, feature.Handle(pattern, h))
 	}
-	reg.Register(s.OAuthStatusCommand())
+	return m
 }
 
 // VerificationURI is the page the user opens: on the configured external URL

@@ -2,17 +2,12 @@ package devicelogin
 
 import (
 	_ "embed"
-	"encoding/json"
-	"errors"
-	"io"
-	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"segue/internal/auth"
 	"segue/internal/fail"
-	"segue/internal/web"
+	"segue/internal/httpx"
 )
 
 // DeviceCodeGrant is RFC 8628's grant type.
@@ -21,8 +16,8 @@ const DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
 //go:embed page/device.html
 var devicePage []byte
 
-// Routes lists the HTTP endpoints with their handlers (Go 1.22 patterns).
-func (s *Service) Routes() map[string]http.HandlerFunc {
+// routes lists the HTTP endpoints with their handlers (Go 1.22 patterns).
+func (s *Service) routes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
 		"GET /" + PagePath:           s.page,
 		"POST /auth/device/code":     s.deviceCode,
@@ -56,24 +51,15 @@ type oauthError struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "Internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	httpx.WriteJSON(w, status, v)
 }
 
 // readParams reads a bounded body; ok false means the answer was written.
 func readParams(w http.ResponseWriter, r *http.Request, allowed ...string) (map[string]string, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
-	body, err := io.ReadAll(r.Body)
+	body, err := httpx.ReadBody(w, r, MaxRequestBytes)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if err == httpx.ErrBodyTooLarge {
 			writeJSON(w, http.StatusRequestEntityTooLarge, oauthError{Code: "invalid_request", Description: "Request body too large"})
 			return nil, false
 		}
@@ -96,7 +82,7 @@ func (s *Service) writeFail(w http.ResponseWriter, err error) {
 	switch e.Kind {
 	case fail.KindRateLimited:
 		code = "slow_down"
-		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)+1))
+		httpx.SetRetryAfter(w, e.RetryAfter)
 	case fail.KindUnavailable, fail.KindInternal:
 		code = "temporarily_unavailable"
 		s.d.Log.WithError(err).Error("device login failed")
@@ -109,13 +95,6 @@ func (s *Service) writeFail(w http.ResponseWriter, err error) {
 		code = "already_answered"
 	}
 	writeJSON(w, status, oauthError{Code: code, Description: msg})
-}
-
-func peerIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }
 
 func requestBase(r *http.Request) string {
@@ -140,7 +119,7 @@ func (s *Service) deviceCode(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = p["client_id"]
 	}
-	st, err := s.Start(name, peerIP(r))
+	st, err := s.Start(name, httpx.PeerIP(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return
@@ -168,7 +147,7 @@ func (s *Service) deviceToken(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, oauthError{Code: "invalid_request", Description: "device_code is required"})
 		return
 	}
-	res, tok, interval, err := s.Poll(r.Context(), p["device_code"], web.Peer(r))
+	res, tok, interval, err := s.Poll(r.Context(), p["device_code"], httpx.Peer(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return
@@ -192,7 +171,7 @@ func (s *Service) deviceToken(w http.ResponseWriter, r *http.Request) {
 
 // principal authenticates the browser on the approval endpoints.
 func (s *Service) principal(w http.ResponseWriter, r *http.Request) (*auth.Principal, bool) {
-	p, err := s.d.Principal(r)
+	p, err := s.d.Principals.Principal(r)
 	if err != nil && fail.Is(err, fail.KindUnavailable) {
 		s.writeFail(w, err)
 		return nil, false
@@ -218,7 +197,7 @@ func (s *Service) lookup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, err := s.Lookup(p["user_code"], web.Peer(r))
+	req, err := s.Lookup(p["user_code"], httpx.Peer(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return
@@ -245,7 +224,7 @@ func (s *Service) approve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, oauthError{Code: "invalid_request", Description: "approve must be true or false"})
 		return
 	}
-	if err := s.Decide(p["user_code"], approve, pr, web.Peer(r)); err != nil {
+	if err := s.Decide(p["user_code"], approve, pr, httpx.Peer(r)); err != nil {
 		s.writeFail(w, err)
 		return
 	}

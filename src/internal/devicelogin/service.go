@@ -10,7 +10,6 @@ package devicelogin
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/fail"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
 )
 
@@ -51,9 +51,12 @@ type Deps struct {
 	Tokens   TokenIssuer
 	Throttle *auth.Throttle
 	Log      *logrus.Logger
-	// Principal authenticates the browser on the approval endpoints (web.Server.Principal):
-	// the ingress user or a bearer token; (nil, nil) without credentials.
-	Principal func(r *http.Request) (*auth.Principal, error)
+	// Principals authenticates the browser on the approval endpoints: the
+	// ingress user or a bearer token; (nil, nil) without credentials.
+	Principals *httpx.Resolver
+	// ProviderURL answers auth/authorization_url for redirect logins (Sign in
+	// with Home Assistant); nil gives MA's "no such provider" answer.
+	ProviderURL ProviderURLFunc
 	// ExternalURL is the configured external origin, preferred for verification URLs.
 	ExternalURL string
 }
@@ -90,15 +93,14 @@ type Service struct {
 	mu       sync.Mutex
 	byDevice map[string]*pending // sha256(device code) → login
 	byUser   map[string]*pending // normalised user code → login
-
-	hookMu      sync.RWMutex
-	providerURL ProviderURLFunc
 }
 
 // New builds an empty service.
 func New(d Deps) *Service {
-	return &Service{d: d, guesses: newGuessLimiter(), byDevice: map[string]*pending{}, byUser: map[string]*pending{},
-		providerURL: DefaultProviderURL}
+	if d.ProviderURL == nil {
+		d.ProviderURL = DefaultProviderURL
+	}
+	return &Service{d: d, guesses: newGuessLimiter(), byDevice: map[string]*pending{}, byUser: map[string]*pending{}}
 }
 
 // Started is what the client receives when it starts a login.

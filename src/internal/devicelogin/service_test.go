@@ -25,7 +25,7 @@ type fixture struct {
 	alice *auth.Principal
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, adjust ...func(*Deps)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "segue.db"))
@@ -47,7 +47,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	svc := New(Deps{Clock: clk, Random: rnd, Users: users, Tokens: tokens, Throttle: auth.NewThrottle(clk), Log: log})
+	d := Deps{Clock: clk, Random: rnd, Users: users, Tokens: tokens, Throttle: auth.NewThrottle(clk), Log: log}
+	for _, fn := range adjust {
+		fn(&d)
+	}
+	svc := New(d)
 	return &fixture{svc: svc, clk: clk, alice: &auth.Principal{User: u, Method: auth.MethodToken, Scopes: auth.RoleScopes(u.Role)}}
 }
 
@@ -131,32 +135,28 @@ func TestAuthorizationURLHook(t *testing.T) {
 		return out
 	}
 	reg := api.NewRegistry()
-	f.svc.Register(reg)
+	reg.Register(f.svc.Module().Commands...)
 	if r := call(reg, `{"provider_id":"homeassistant"}`); r["authorization_url"] != nil || r["error"] != "Provider does not support OAuth or does not exist" {
 		t.Fatalf("default: %v", r)
-	}
-	f.svc.SetProviderURL(func(ctx context.Context, c *api.Call) (any, error) {
-		return map[string]any{"authorization_url": "https://ha.example/auth/authorize?x=1"}, nil
-	})
-	if r := call(reg, `{"provider_id":"homeassistant","return_url":"/","extra":1}`); r["authorization_url"] != "https://ha.example/auth/authorize?x=1" {
-		t.Fatalf("hook: %v", r)
 	}
 	if r := call(reg, `{"for_remote_client":true}`); r["session_id"] == nil || r["authorization_url"] != "device?user_code="+r["user_code"].(string) {
 		t.Fatalf("remote: %v", r)
 	}
 
-	// A provider that registered the command first keeps answering redirect logins.
-	g := newFixture(t)
+	// With a sign-in provider (Home Assistant) given at construction, redirect
+	// logins get its URL and remote clients still get the device flow.
+	g := newFixture(t, func(d *Deps) {
+		d.ProviderURL = func(ctx context.Context, c *api.Call) (any, error) {
+			return map[string]any{"authorization_url": "https://ha.example/auth/authorize?x=1"}, nil
+		}
+	})
 	reg2 := api.NewRegistry()
-	reg2.Register(api.Command{Name: "auth/authorization_url", Public: true, Handler: func(ctx context.Context, c *api.Call) (any, error) {
-		return map[string]any{"authorization_url": "https://ha.example/first"}, nil
-	}})
-	g.svc.Register(reg2)
-	if r := call(reg2, `{"provider_id":"homeassistant"}`); r["authorization_url"] != "https://ha.example/first" {
-		t.Fatalf("adopted provider: %v", r)
+	reg2.Register(g.svc.Module().Commands...)
+	if r := call(reg2, `{"provider_id":"homeassistant","return_url":"/","extra":1}`); r["authorization_url"] != "https://ha.example/auth/authorize?x=1" {
+		t.Fatalf("provider: %v", r)
 	}
 	if r := call(reg2, `{"for_remote_client":true,"device_name":"Phone"}`); r["session_id"] == nil {
-		t.Fatalf("remote after adoption: %v", r)
+		t.Fatalf("remote with a provider: %v", r)
 	}
 	if _, ok := reg2.Lookup("auth/oauth_status"); !ok {
 		t.Fatal("auth/oauth_status missing")

@@ -15,8 +15,8 @@ import (
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/fail"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
-	"segue/internal/web"
 )
 
 func testService(available bool) *Service {
@@ -24,7 +24,7 @@ func testService(available bool) *Service {
 	return New(Deps{Clock: clk, Random: secrets.NewRandom(rand.Reader), Throttle: auth.NewThrottle(clk), Log: quietLogger(),
 		Available:  func() bool { return available },
 		BrowserURL: func(context.Context) (string, error) { return "https://ha.example.com/", nil },
-		ReturnURLs: web.ReturnURLPolicy{ExternalURL: "https://music.example.com"}})
+		ReturnURLs: httpx.ReturnURLPolicy{ExternalURL: "https://music.example.com"}})
 }
 
 // The start endpoint binds the state to the browser with a strict cookie and
@@ -57,7 +57,7 @@ func TestAuthorizeSetsBindingCookie(t *testing.T) {
 		!c.Secure || c.MaxAge != 600 || len(c.Value) < 22 || c.Value == state {
 		t.Fatalf("binding cookie %+v", c)
 	}
-	p, ok := s.states.take(state)
+	p, ok := s.states.Take(state)
 	if !ok || p.returnURL != "/?x=1" || p.binding != secrets.SHA256Hex(c.Value) {
 		t.Fatalf("pending sign-in %+v %v", p, ok)
 	}
@@ -81,7 +81,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 		if rec.Code != tc.want || rec.Header().Get("Location") != "" || len(rec.Result().Cookies()) != 0 {
 			t.Errorf("%s: %d %q", tc.name, rec.Code, rec.Header().Get("Location"))
 		}
-		if s.states.len() != 0 {
+		if s.states.CountLive(func(pendingLogin) bool { return true }) != 0 {
 			t.Errorf("%s: a state was stored", tc.name)
 		}
 	}

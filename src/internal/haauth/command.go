@@ -26,18 +26,10 @@ func noProvider() map[string]any {
 	return map[string]any{"authorization_url": nil, "error": "Provider does not support OAuth or does not exist"}
 }
 
-// AuthorizationURLCommand is auth/authorization_url for redirect logins. It answers
-// with our own /auth/authorize start URL (not HA's directly), so the browser opening
-// it gets the cookie that binds the state to it. The device-login service adopts
-// this handler for requests without for_remote_client.
-func (s *Service) AuthorizationURLCommand() api.Command {
-	return api.Command{Name: "auth/authorization_url", Public: true, Args: authorizationURLArgs{},
-		Description: "Start Sign in with Home Assistant: returns authorization_url to open in the browser. " +
-			"After signing in, the browser returns to return_url with ?code=<one-time code>; exchange it with POST /auth/code.",
-		Handler: s.AuthorizationURL}
-}
-
-// AuthorizationURL is the command's handler.
+// AuthorizationURL answers auth/authorization_url for redirect logins (device
+// login passes requests without for_remote_client here). It answers with our own
+// /auth/authorize start URL (not HA's directly), so the browser opening it gets
+// the cookie that binds the state to it.
 func (s *Service) AuthorizationURL(ctx context.Context, c *api.Call) (any, error) {
 	raw := bytes.TrimSpace(c.Args)
 	if len(raw) > maxArgsBytes {

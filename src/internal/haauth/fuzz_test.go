@@ -13,8 +13,8 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/clock"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
-	"segue/internal/web"
 )
 
 // FuzzCallbackParams: any query string either parses into bounded, printable
@@ -56,12 +56,12 @@ func FuzzCallback(f *testing.F) {
 		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
 		reachedHA := false
 		s := New(Deps{Clock: clk, Random: secrets.NewRandom(strings.NewReader(strings.Repeat("k", 1<<12))),
-			Throttle: auth.NewThrottle(clk), Log: quietLogger(), ReturnURLs: web.ReturnURLPolicy{},
+			Throttle: auth.NewThrottle(clk), Log: quietLogger(), ReturnURLs: httpx.ReturnURLPolicy{},
 			HTTPClient: &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
 				reachedHA = true
 				return nil, io.ErrUnexpectedEOF
 			})}})
-		_ = s.states.put("the-real-state", pendingLogin{returnURL: "/", clientID: "http://x", binding: secrets.SHA256Hex("the-real-cookie")})
+		_ = s.states.Put("the-real-state", pendingLogin{returnURL: "/", clientID: "http://x", binding: secrets.SHA256Hex("the-real-cookie")})
 		req := httptest.NewRequest("GET", "/auth/callback", nil)
 		req.URL.RawQuery = rawQuery
 		if c := (&http.Cookie{Name: bindingCookie, Value: cookie}); cookie != "" && c.Valid() == nil {
@@ -106,7 +106,7 @@ func FuzzAuthorize(f *testing.F) {
 		rec := httptest.NewRecorder()
 		s.Authorize(rec, req)
 		if rec.Code != http.StatusFound {
-			if s.states.len() != 0 || len(rec.Result().Cookies()) != 0 {
+			if s.states.CountLive(func(pendingLogin) bool { return true }) != 0 || len(rec.Result().Cookies()) != 0 {
 				t.Fatalf("refused (%d) but kept state or set a cookie", rec.Code)
 			}
 			return
@@ -116,7 +116,7 @@ func FuzzAuthorize(f *testing.F) {
 			t.Fatalf("redirect off Home Assistant: %q", rec.Header().Get("Location"))
 		}
 		q := loc.Query()
-		p, ok := s.states.take(q.Get("state"))
+		p, ok := s.states.Take(q.Get("state"))
 		if !ok || !s.d.ReturnURLs.Allowed(p.returnURL, host) || q.Get("client_id") != p.clientID ||
 			!strings.HasPrefix(q.Get("redirect_uri"), p.clientID+CallbackPath+"?") {
 			t.Fatalf("inconsistent sign-in for return_url %q host %q: %+v %v", returnURL, host, p, q)

@@ -5,17 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/feature"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
-	"segue/internal/web"
 )
 
 // bindingCookie carries the browser half of a started sign-in; only the callback sees it.
@@ -24,14 +23,17 @@ const bindingCookie = "segue_ha_signin"
 // maxCodeBody bounds POST /auth/code.
 const maxCodeBody = 4 << 10
 
-// Routes are this package's HTTP endpoints (method patterns for http.ServeMux).
-func (s *Service) Routes() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{
-		"GET " + AuthorizePath: s.Authorize,
-		"GET " + CallbackPath:  s.Callback,
-		"POST " + CodePath:     s.ExchangeCode,
-		"OPTIONS " + CodePath:  cors,
-	}
+// Module is what Sign in with Home Assistant adds: the "homeassistant" login
+// provider and its endpoints, on the public listener only (ingress users are
+// signed in by HA already). auth/authorization_url reaches AuthorizationURL
+// through device login, which owns that command.
+func (s *Service) Module() feature.Module {
+	return feature.Module{Name: "haauth", Providers: s.Providers, Routes: feature.PublicOnly(
+		feature.Handle("GET "+AuthorizePath, s.Authorize),
+		feature.Handle("GET "+CallbackPath, s.Callback),
+		feature.Handle("POST "+CodePath, s.ExchangeCode),
+		feature.Handle("OPTIONS "+CodePath, cors),
+	)}
 }
 
 // Authorize starts a sign-in: GET /auth/authorize?provider_id=homeassistant&return_url=….
@@ -60,8 +62,8 @@ func (s *Service) Authorize(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, http.StatusServiceUnavailable, "Home Assistant unavailable", "Home Assistant cannot be reached right now. Please try again in a moment.")
 		return
 	}
-	ip := web.Peer(r)
-	if s.states.countLive(func(p pendingLogin) bool { return p.ip == ip }) >= maxPendingPerIP {
+	ip := httpx.Peer(r)
+	if s.states.CountLive(func(p pendingLogin) bool { return p.ip == ip }) >= maxPendingPerIP {
 		w.Header().Set("Retry-After", "60")
 		errorPage(w, http.StatusTooManyRequests, "Too many sign-ins", "Too many sign-ins were started from your address. Please finish one or wait a few minutes.")
 		return
@@ -70,7 +72,7 @@ func (s *Service) Authorize(w http.ResponseWriter, r *http.Request) {
 	binding := s.d.Random.Token(secretBytes)
 	pending := pendingLogin{returnURL: ret, clientID: origin, ip: ip,
 		redirectURI: origin + CallbackPath + "?provider_id=" + ProviderID, binding: secrets.SHA256Hex(binding)}
-	if err := s.states.put(state, pending); err != nil {
+	if err := s.states.Put(state, pending); err != nil {
 		w.Header().Set("Retry-After", "60")
 		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
 		return
@@ -103,9 +105,9 @@ func (s *Service) browserURL(ctx context.Context) (string, error) {
 
 // Callback finishes a sign-in: GET /auth/callback?provider_id=homeassistant&code=…&state=….
 func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
-	att, wait := s.d.Throttle.Begin(auth.PeerKey(web.Peer(r)))
+	att, wait := s.d.Throttle.Begin(auth.PeerKey(httpx.Peer(r)))
 	if att == nil {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		httpx.SetRetryAfter(w, wait)
 		errorPage(w, http.StatusTooManyRequests, "Too many attempts", "Too many failed sign-ins from your address. Please wait a moment.")
 		return
 	}
@@ -119,7 +121,7 @@ func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
 		errorPage(w, http.StatusBadRequest, "Authentication failed", "This sign-in link is not valid. Please start again.")
 		return
 	}
-	pending, ok := s.states.take(params.State)
+	pending, ok := s.states.Take(params.State)
 	if !ok || !s.boundToBrowser(r, pending) {
 		att.Fail()
 		s.d.Log.WithField("remote", r.RemoteAddr).Warn("sign in with home assistant: unknown, expired, replayed or foreign state")
@@ -141,24 +143,24 @@ func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := s.d.Random.Token(secretBytes)
-	if err := s.codes.put(code, issuedCode{userID: u.ID, tokenName: tokenName(r)}); err != nil {
+	if err := s.codes.Put(code, issuedCode{userID: u.ID, tokenName: tokenName(r)}); err != nil {
 		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
 		return
 	}
 	att.Succeed()
 	s.d.Log.WithField("user", u.Username).Info("signed in with home assistant")
-	target := web.WithCode(pending.returnURL, code)
-	if s.d.ReturnURLs.Classify(pending.returnURL, r.Host) == web.MAApp {
+	target := httpx.WithCode(pending.returnURL, code)
+	if s.d.ReturnURLs.Classify(pending.returnURL, r.Host) == httpx.MAApp {
 		// MA apps read ?code= as their token (the companion app's deep link,
 		// a listed frontend origin): they cannot trade a one-time code.
-		s.codes.take(code)
+		s.codes.Take(code)
 		tok, _, err := s.d.Tokens.Issue(r.Context(), u, tokenName(r), false)
 		if err != nil {
 			s.d.Log.WithError(err).Error("sign in with home assistant: issuing the token failed")
 			errorPage(w, http.StatusServiceUnavailable, "Sign-in failed", "The sign-in could not be completed. Please try again.")
 			return
 		}
-		target = web.WithCode(pending.returnURL, tok)
+		target = httpx.WithCode(pending.returnURL, tok)
 	}
 	w.Header().Set("Location", target)
 	renderPage(w, http.StatusFound, pageData{Title: "Signed in", Message: "You are signed in. Returning to the app…",
@@ -218,28 +220,29 @@ type codeRequest struct {
 // redirect, traded once for a session token.
 func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 	cors(w, r)
-	att, wait := s.d.Throttle.Begin(auth.PeerKey(web.Peer(r)))
+	w.Header().Set("Cache-Control", "no-store")
+	att, wait := s.d.Throttle.Begin(auth.PeerKey(httpx.Peer(r)))
 	if att == nil {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"success": false, "error": "Too many attempts; try again later"})
+		httpx.SetRetryAfter(w, wait)
+		httpx.WriteJSON(w, http.StatusTooManyRequests, map[string]any{"success": false, "error": "Too many attempts; try again later"})
 		return
 	}
 	defer att.Abandon()
 	code, err := readCode(w, r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": err.Error()})
+		httpx.WriteJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": err.Error()})
 		return
 	}
-	issued, ok := s.codes.take(code)
+	issued, ok := s.codes.Take(code)
 	if !ok {
 		att.Fail()
-		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
+		httpx.WriteJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
 		return
 	}
 	ctx := r.Context()
 	u, err := s.d.Users.Get(ctx, issued.userID)
 	if fail.Is(err, fail.KindNotFound) { // deleted since the callback: the code is void
-		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
+		httpx.WriteJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": "Invalid or expired code"})
 		return
 	}
 	if err == nil && !u.Enabled {
@@ -254,17 +257,16 @@ func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			s.d.Log.WithError(err).Error("sign in with home assistant: issuing the token failed")
 		}
-		writeJSON(w, status, map[string]any{"success": false, "error": msg})
+		httpx.WriteJSON(w, status, map[string]any{"success": false, "error": msg})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "token": tok, "access_token": tok,
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "token": tok, "access_token": tok,
 		"token_type": "Bearer", "user": u})
 }
 
 // readCode reads {"code": "..."} (JSON) or code=... (form) from a bounded body.
 func readCode(w http.ResponseWriter, r *http.Request) (string, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxCodeBody)
-	body, err := io.ReadAll(r.Body)
+	body, err := httpx.ReadBody(w, r, maxCodeBody)
 	if err != nil {
 		return "", errors.New("Request body too large")
 	}
@@ -294,16 +296,4 @@ func cors(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type")
 	h.Set("Access-Control-Max-Age", "86400")
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "Internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

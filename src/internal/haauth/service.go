@@ -14,8 +14,8 @@ import (
 	"segue/internal/clock"
 	"segue/internal/fail"
 	"segue/internal/hass"
+	"segue/internal/httpx"
 	"segue/internal/secrets"
-	"segue/internal/web"
 )
 
 // ProviderID is the login provider's id in auth/providers and on the wire.
@@ -63,7 +63,7 @@ type Deps struct {
 	Available func() bool
 	// AllowSelfRegistration lets HA users without a Segue account get one.
 	AllowSelfRegistration bool
-	ReturnURLs            web.ReturnURLPolicy
+	ReturnURLs            httpx.ReturnURLPolicy
 	// HTTPClient and Dialer reach CoreURL; defaults ignore proxy settings from the environment.
 	HTTPClient *http.Client
 	Dialer     *websocket.Dialer
@@ -73,8 +73,8 @@ type Deps struct {
 type Service struct {
 	d      Deps
 	ha     *haEndpoint
-	states *onceStore[pendingLogin]
-	codes  *onceStore[issuedCode]
+	states *httpx.OnceStore[pendingLogin]
+	codes  *httpx.OnceStore[issuedCode]
 }
 
 // pendingLogin is a started sign-in, found again by its state.
@@ -116,8 +116,8 @@ func New(d Deps) *Service {
 	return &Service{
 		d:      d,
 		ha:     &haEndpoint{base: d.CoreURL, http: hc, dialer: d.Dialer, log: d.Log},
-		states: newOnceStore[pendingLogin](d.Clock, StateLifetime, maxPending),
-		codes:  newOnceStore[issuedCode](d.Clock, CodeLifetime, maxPending),
+		states: httpx.NewOnceStore[pendingLogin](d.Clock, StateLifetime, maxPending),
+		codes:  httpx.NewOnceStore[issuedCode](d.Clock, CodeLifetime, maxPending),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"segue/internal/app"
 	"segue/internal/auth"
 	"segue/internal/config"
+	"segue/internal/httpx"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
 	"segue/internal/secrets"
@@ -107,7 +108,7 @@ func startServer(t *testing.T, signalingURL string) *e2eServer {
 	big := bigBody(1536 * 1024)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /e2e/big", func(w http.ResponseWriter, r *http.Request) { w.Write(big) })
-	mux.Handle("/", a.PublicHandler())
+	mux.Handle("/", a.Web.Handler(httpx.Public))
 	gw, err := remote.NewGateway(remote.GatewayConfig{
 		SignalingURL: signalingURL, Identity: id, Serve: a.API.ServeConn, HTTPHandler: mux, ProxyHost: a.PublicAddr(),
 		ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Log: log,

@@ -2,7 +2,6 @@ package subsonic
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/sirupsen/logrus"
@@ -11,6 +10,8 @@ import (
 	"segue/internal/apppass"
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/feature"
+	"segue/internal/httpx"
 )
 
 // PasswordResult is the answer of reveal and rotate.
@@ -42,8 +43,8 @@ func target(p *auth.Principal, userID string) (string, error) {
 	return userID, nil
 }
 
-// RegisterCommands adds subsonic/password/reveal and subsonic/password/rotate.
-func RegisterCommands(reg *api.Registry, pw *apppass.Service, log *logrus.Logger) {
+// commands are subsonic/password/reveal and subsonic/password/rotate.
+func commands(pw *apppass.Service, log *logrus.Logger) []api.Command {
 	run := func(rotate bool) api.Handler {
 		return func(ctx context.Context, c *api.Call) (any, error) {
 			a, err := api.DecodeArgs[passwordArgs](c)
@@ -57,14 +58,14 @@ func RegisterCommands(reg *api.Registry, pw *apppass.Service, log *logrus.Logger
 			return passwordAction(ctx, pw, log, c.Principal, id, rotate)
 		}
 	}
-	reg.Register(
-		api.Command{Name: "subsonic/password/reveal", Args: passwordArgs{},
+	return []api.Command{
+		{Name: "subsonic/password/reveal", Args: passwordArgs{},
 			Description: "Show the Subsonic app-password (created on first use). Subsonic apps log in with it, never with the login password. Admins may pass user_id.",
 			Handler:     run(false)},
-		api.Command{Name: "subsonic/password/rotate", Args: passwordArgs{},
+		{Name: "subsonic/password/rotate", Args: passwordArgs{},
 			Description: "Replace the Subsonic app-password; the old one stops working at once. Admins may pass user_id.",
 			Handler:     run(true)},
-	)
+	}
 }
 
 func passwordAction(ctx context.Context, pw *apppass.Service, log *logrus.Logger, p *auth.Principal, userID string, rotate bool) (PasswordResult, error) {
@@ -86,14 +87,13 @@ func passwordAction(ctx context.Context, pw *apppass.Service, log *logrus.Logger
 	return PasswordResult{Password: secret}, nil
 }
 
-// MountAccountRoutes adds GET/POST /users/me/subsonic-password (reveal / rotate)
-// and the admin POST /users/{user_id}/subsonic-password (rotate).
-// principal authenticates a request (the web server's ingress or bearer chain).
-func MountAccountRoutes(mux *http.ServeMux, principal func(*http.Request) (*auth.Principal, error), pw *apppass.Service, log *logrus.Logger) {
+// accountRoutes are GET/POST /users/me/subsonic-password (reveal / rotate)
+// and the admin POST /users/{user_id}/subsonic-password (rotate), on every listener.
+func accountRoutes(principals *httpx.Resolver, pw *apppass.Service, log *logrus.Logger) []feature.Route {
 	serve := func(rotate bool, userID func(*http.Request) string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "no-store")
-			p, err := principal(r)
+			p, err := principals.Principal(r)
 			if err == nil && p == nil {
 				err = fail.New(fail.KindUnauthenticated, "Authentication required")
 			}
@@ -113,26 +113,18 @@ func MountAccountRoutes(mux *http.ServeMux, principal func(*http.Request) (*auth
 				if status == http.StatusUnauthorized {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
 				}
-				writeJSON(w, status, map[string]string{"error": msg})
+				httpx.WriteJSON(w, status, map[string]string{"error": msg})
 				return
 			}
-			writeJSON(w, http.StatusOK, res)
+			httpx.WriteJSON(w, http.StatusOK, res)
 		}
 	}
 	me := func(*http.Request) string { return "" }
-	mux.HandleFunc("GET /users/me/subsonic-password", serve(false, me))
-	mux.HandleFunc("POST /users/me/subsonic-password", serve(true, me))
-	mux.HandleFunc("POST /users/{user_id}/subsonic-password", serve(true, func(r *http.Request) string {
-		return r.PathValue("user_id")
-	}))
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"Internal server error"}`)
+	return []feature.Route{
+		feature.Handle("GET /users/me/subsonic-password", serve(false, me)),
+		feature.Handle("POST /users/me/subsonic-password", serve(true, me)),
+		feature.Handle("POST /users/{user_id}/subsonic-password", serve(true, func(r *http.Request) string {
+			return r.PathValue("user_id")
+		})),
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

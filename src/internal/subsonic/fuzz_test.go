@@ -122,7 +122,7 @@ func fuzzHandler(tb testing.TB) (*Handler, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pw, err := apppass.Open(ctx, apppass.Deps{DB: db, Users: users, Kills: kills, Random: rnd, Clock: clk, KeyPath: filepath.Join(dir, apppass.KeyFile)})
+	pw, err := apppass.Open(ctx, apppass.Deps{DB: db, Users: users, Random: rnd, Clock: clk, KeyPath: filepath.Join(dir, apppass.KeyFile)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/clock"
+	"segue/internal/httpx"
 	"segue/internal/library"
-	"segue/internal/web"
 )
 
 // Deps are what the Subsonic endpoint needs. Without a Library only the
@@ -109,10 +109,6 @@ func (h *Handler) addLibraryMethods() {
 	h.raw["getCoverArt"] = h.getCoverArt
 }
 
-// Mount adds the routes: every HTTP method and any path below /rest/ reaches
-// the handler, so unknown methods get a Subsonic answer, never a 404 page.
-func (h *Handler) Mount(mux *http.ServeMux) { mux.Handle("/rest/", h) }
-
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	params, perr := ParseParams(w, r)
 	if perr != nil {
@@ -134,7 +130,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.enc.write(w, &params, h.enc.failure(errNotFound))
 		return
 	}
-	pr, aerr := h.d.Auth.Authenticate(r.Context(), &params, web.Peer(r))
+	pr, aerr := h.d.Auth.Authenticate(r.Context(), &params, httpx.Peer(r))
 	if aerr != nil {
 		h.enc.write(w, &params, h.enc.failure(aerr))
 		return

@@ -5,6 +5,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/httpx"
 )
 
 type loginRequest struct {
@@ -21,7 +22,7 @@ type loginRequest struct {
 }
 
 func loginFailed(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]any{"success": false, "error": msg})
+	httpx.WriteJSON(w, status, map[string]any{"success": false, "error": msg})
 }
 
 // readAuthBody reads a bounded JSON body for the login and setup routes,
@@ -66,10 +67,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if device == "" {
 		device = truncate(r.UserAgent(), 50)
 	}
-	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, Peer(r), device)
+	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, httpx.Peer(r), device)
 	if err != nil {
 		status, msg := fail.HTTPStatus(err)
-		setRetryAfter(w, err)
+		httpx.SetRetryAfterFor(w, err)
 		if status >= 500 {
 			s.d.Log.WithError(err).Error("login failed")
 			msg = "Login failed"
@@ -85,7 +86,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if req.ReturnURL != "" {
 		resp["redirect_to"] = s.redirectTarget(req.ReturnURL, r.Host, tok)
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 }
 
 // requirePrincipal authenticates or answers 401.
@@ -125,7 +126,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"success": true})
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -138,7 +139,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	httpx.WriteJSON(w, http.StatusOK, u)
 }
 
 type patchMeRequest struct {
@@ -164,9 +165,9 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "user": u})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "user": u})
 }
 
 func (s *Server) providers(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.d.AuthDeps.Providers(r.Context()))
+	httpx.WriteJSON(w, http.StatusOK, s.d.AuthDeps.Providers(r.Context()))
 }

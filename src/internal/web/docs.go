@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"segue/internal/api"
+	"segue/internal/httpx"
 )
 
 // CommandDoc describes one command for /api-docs.
@@ -86,5 +87,5 @@ func (s *Server) docsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) docsJSON(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, CommandDocs(s.d.API.Registry()))
+	httpx.WriteJSON(w, http.StatusOK, CommandDocs(s.d.API.Registry()))
 }

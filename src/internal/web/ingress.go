@@ -1,17 +1,17 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"segue/internal/fail"
+	"segue/internal/httpx"
 )
 
 // ingressAuth trusts the HA identity headers only when the TCP peer is the
 // Supervisor's ingress proxy; from any other peer they are removed unread.
 func (s *Server) ingressAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if peerIP(r) != s.d.TrustedPeer || s.d.TrustedPeer == "" {
+		if httpx.PeerIP(r) != s.d.TrustedPeer || s.d.TrustedPeer == "" {
 			for name := range r.Header {
 				if isIdentityHeader(name) {
 					delete(r.Header, name)
@@ -35,6 +35,6 @@ func (s *Server) ingressAuth(next http.Handler) http.Handler {
 			s.writeError(w, fail.New(fail.KindAuthFailed, "Authentication failed"))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+		next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(r.Context(), p)))
 	})
 }

@@ -2,12 +2,11 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"segue/internal/api"
 	"segue/internal/fail"
+	"segue/internal/httpx"
 )
 
 // jsonRPC serves POST /api: one command, the bare result on success and MA's
@@ -17,18 +16,16 @@ func (s *Server) jsonRPC(w http.ResponseWriter, r *http.Request) {
 	if done, err := s.SetupDone(ctx); err != nil {
 		s.writeError(w, err)
 		return
-	} else if !done && ListenerOf(r) != IngressListener {
+	} else if !done && httpx.ListenerOf(r) != httpx.Ingress {
 		http.Error(w, "Setup required", http.StatusServiceUnavailable)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
-	body, err := io.ReadAll(r.Body)
+	body, err := httpx.ReadBody(w, r, maxAPIBody)
+	if err == httpx.ErrBodyTooLarge {
+		http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
 		http.Error(w, "Body required", http.StatusBadRequest)
 		return
 	}
@@ -68,7 +65,7 @@ func (s *Server) jsonRPC(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, result)
+	httpx.WriteJSON(w, http.StatusOK, result)
 }
 
 func truncate(s string, n int) string {

@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"segue/internal/apptest"
-	"segue/internal/web"
+	"segue/internal/httpx"
 )
 
 // BenchmarkJSONRPCInfo measures POST /api `info` with a bearer token in-process.
 func BenchmarkJSONRPCInfo(b *testing.B) {
 	s := apptest.Start(b, apptest.Options{})
 	tok := s.Setup(b, "admin", "password-123")
-	h := s.App.Web.Handler(web.Public)
+	h := s.App.Web.Handler(httpx.Public)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

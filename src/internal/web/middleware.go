@@ -1,52 +1,11 @@
 package web
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"runtime/debug"
 
 	"github.com/sirupsen/logrus"
-
-	"segue/internal/auth"
 )
-
-type ctxKey int
-
-const (
-	principalKey ctxKey = iota
-	listenerKey
-)
-
-// Listener names which socket a request came in on.
-type Listener int
-
-const (
-	Public Listener = iota
-	IngressListener
-)
-
-// ListenerOf returns the listener a request arrived on.
-func ListenerOf(r *http.Request) Listener {
-	l, _ := r.Context().Value(listenerKey).(Listener)
-	return l
-}
-
-// ListenerContext marks a base context with the listener, for http.Server.BaseContext:
-// set there once, it spares every request a context copy.
-func ListenerContext(parent context.Context, l Listener) context.Context {
-	return context.WithValue(parent, listenerKey, l)
-}
-
-func withListener(l Listener, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if cur, ok := r.Context().Value(listenerKey).(Listener); ok && cur == l {
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(ListenerContext(r.Context(), l)))
-	})
-}
 
 // isIdentityHeader matches every spelling of the HA identity headers
 // (X-Remote-User-*, x_remote_user_*, …) and X-Ingress-Path.
@@ -122,19 +81,4 @@ func securityHeaders(l Listener, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// peerIP is the IP of the TCP peer (never a forwarded-for header).
-func peerIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// PrincipalFromContext returns the principal put there by ingress authentication.
-func PrincipalFromContext(ctx context.Context) *auth.Principal {
-	p, _ := ctx.Value(principalKey).(*auth.Principal)
-	return p
 }

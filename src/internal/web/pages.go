@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"segue/internal/httpx"
 )
 
 //go:embed pages/*.html
@@ -72,12 +73,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.messagePage(w, http.StatusServiceUnavailable, "Unavailable", "The server cannot read its database right now.")
 		return
 	}
-	if !done && ListenerOf(r) != IngressListener {
+	if !done && httpx.ListenerOf(r) != httpx.Ingress {
 		redirectRelative(w, "setup")
 		return
 	}
-	if s.d.Home != nil {
-		s.d.Home.ServeHTTP(w, r)
+	if s.homePage != nil {
+		s.homePage.ServeHTTP(w, r)
 		return
 	}
 	s.render(w, http.StatusOK, "message.html", pageData{Title: "Segue", Message: "The server is running.", Link: "login", LinkText: "Sign in"})

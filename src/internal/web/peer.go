@@ -1,42 +1,32 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/netip"
 	"strings"
 
 	"segue/internal/auth"
+	"segue/internal/httpx"
 )
 
-type peerKey struct{}
-
-// Peer names the client of r for the credential throttle and the fair hash
-// queue: the HA user on the ingress listener (every ingress request comes
-// from the Supervisor), the forwarded client behind a configured trusted
-// proxy, else the TCP peer (an IPv6 client by its /64).
-func Peer(r *http.Request) string {
-	if p, ok := r.Context().Value(peerKey{}).(string); ok {
-		return p
-	}
-	return auth.PeerOf(r.RemoteAddr)
-}
-
-// withPeer resolves Peer once per request, before any handler.
-func (s *Server) withPeer(l Listener, next http.Handler) http.Handler {
+// withPeer resolves httpx.Peer once per request, before any handler: the HA
+// user on the ingress listener (every ingress request comes from the
+// Supervisor), the forwarded client behind a configured trusted proxy, else
+// the TCP peer.
+func (s *Server) withPeer(l httpx.Listener, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		peer := s.resolvePeer(l, r)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), peerKey{}, peer)))
+		next.ServeHTTP(w, r.WithContext(httpx.WithPeer(r.Context(), peer)))
 	})
 }
 
-func (s *Server) resolvePeer(l Listener, r *http.Request) string {
-	if l == IngressListener && s.d.TrustedPeer != "" && peerIP(r) == s.d.TrustedPeer {
+func (s *Server) resolvePeer(l httpx.Listener, r *http.Request) string {
+	if l == httpx.Ingress && s.d.TrustedPeer != "" && httpx.PeerIP(r) == s.d.TrustedPeer {
 		if id := r.Header.Get("X-Remote-User-Id"); auth.ValidHAUserID(id) {
 			return auth.HAUserPeer(id)
 		}
 	}
-	if l == Public && len(s.d.TrustedProxies) > 0 {
+	if l == httpx.Public && len(s.d.TrustedProxies) > 0 {
 		if client, ok := forwardedClient(r, s.d.TrustedProxies); ok {
 			return auth.PeerOf(client.String())
 		}
@@ -48,7 +38,7 @@ func (s *Server) resolvePeer(l Listener, r *http.Request) string {
 // trusted proxies; the first untrusted hop is the client. Only a request whose
 // TCP peer is itself a trusted proxy is read at all.
 func forwardedClient(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
-	peer, err := netip.ParseAddr(peerIP(r))
+	peer, err := netip.ParseAddr(httpx.PeerIP(r))
 	if err != nil || !isTrusted(peer.Unmap(), trusted) {
 		return netip.Addr{}, false
 	}

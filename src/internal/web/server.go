@@ -5,11 +5,9 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +18,8 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/feature"
+	"segue/internal/httpx"
 )
 
 // Body limits.
@@ -28,17 +28,14 @@ const (
 	maxAPIBody  = api.MaxMessageBytes
 )
 
-// Mount lets another package add routes; it is called once per listener.
-type Mount func(mux *http.ServeMux, l Listener)
-
 // Deps are what the web layer needs.
 type Deps struct {
 	API      *api.Server
 	AuthDeps api.AuthDeps
-	// Tokens authenticates bearer tokens (session tokens and, when wired, delegated ones).
-	Tokens  api.TokenAuthenticator
-	Ingress *auth.Ingress
-	Info    func(ctx context.Context, info api.ConnInfo) api.ServerInfo
+	// Principals resolves who sent a request (ingress principal, else bearer token).
+	Principals *httpx.Resolver
+	Ingress    *auth.Ingress
+	Info       func(ctx context.Context, info api.ConnInfo) api.ServerInfo
 	// Healthy answers whether the database can serve.
 	Healthy     func(ctx context.Context) error
 	Log         *logrus.Logger
@@ -46,10 +43,10 @@ type Deps struct {
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client
 	// (none by default: the header is then never read).
 	TrustedProxies []netip.Prefix
-	ReturnURLs     ReturnURLPolicy
-	// Home serves GET / once setup is done (the web UI); nil shows a small page.
-	Home   http.Handler
-	Mounts []Mount
+	ReturnURLs     httpx.ReturnURLPolicy
+	// Modules add routes (each on its listeners) and the home page (GET / once
+	// setup is done; without one a small page is shown).
+	Modules []feature.Module
 }
 
 // Server holds the handlers of both listeners.
@@ -59,12 +56,18 @@ type Server struct {
 	upgrader  websocket.Upgrader
 	sockets   *wsLimiter // signed-in sockets
 	anonymous *wsLimiter // sockets that have not signed in yet
+	homePage  http.Handler
 }
 
 // New builds the web layer.
 func New(d Deps) *Server {
 	s := &Server{d: d, sockets: newWSLimiter(maxWebSockets, maxWebSocketsPerIP),
 		anonymous: newWSLimiter(maxUnauthWebSockets, maxUnauthWebSocketsPerIP)}
+	for _, m := range d.Modules {
+		if m.Home != nil {
+			s.homePage = m.Home
+		}
+	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   4096,
@@ -78,14 +81,18 @@ func New(d Deps) *Server {
 }
 
 // Handler returns the handler for one listener, with its middleware stack.
-func (s *Server) Handler(l Listener) http.Handler {
+func (s *Server) Handler(l httpx.Listener) http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	for _, m := range s.d.Mounts {
-		m(mux, l)
+	for _, m := range s.d.Modules {
+		for _, r := range m.Routes {
+			if r.Serves(l) {
+				mux.Handle(r.Pattern, r.Handler)
+			}
+		}
 	}
 	var h http.Handler = mux
-	if l == IngressListener {
+	if l == httpx.Ingress {
 		h = s.ingressAuth(h)
 	} else {
 		h = stripIdentityHeaders(s.d.Log, h)
@@ -93,7 +100,7 @@ func (s *Server) Handler(l Listener) http.Handler {
 	h = s.withPeer(l, h)
 	h = securityHeaders(l, h)
 	h = recoverPanics(s.d.Log, h)
-	return withListener(l, h)
+	return httpx.WithListener(l, h)
 }
 
 func (s *Server) routes(mux *http.ServeMux) {
@@ -127,12 +134,12 @@ func cors(w http.ResponseWriter, r *http.Request) {
 
 // connInfo describes the request's connection for the API layer.
 func (s *Server) connInfo(r *http.Request) api.ConnInfo {
-	info := api.ConnInfo{Channel: auth.ChannelDirect, RemoteAddr: r.RemoteAddr, BaseURL: baseURL(r), Peer: Peer(r)}
-	if ListenerOf(r) == IngressListener {
+	info := api.ConnInfo{Channel: auth.ChannelDirect, RemoteAddr: r.RemoteAddr, BaseURL: baseURL(r), Peer: httpx.Peer(r)}
+	if httpx.ListenerOf(r) == httpx.Ingress {
 		info.Channel = auth.ChannelIngress
 		info.Ingress = true
 	}
-	info.Principal = PrincipalFromContext(r.Context())
+	info.Principal = httpx.PrincipalFromContext(r.Context())
 	return info
 }
 
@@ -144,34 +151,9 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// Principal authenticates an HTTP request: the ingress principal, else a bearer token.
-// It returns (nil, nil) when the request carries no credentials.
+// Principal authenticates an HTTP request (see httpx.Resolver).
 func (s *Server) Principal(r *http.Request) (*auth.Principal, error) {
-	if p := PrincipalFromContext(r.Context()); p != nil {
-		return p, nil
-	}
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return nil, nil
-	}
-	tok, ok := auth.BearerToken(h)
-	if !ok {
-		return nil, auth.ErrInvalidToken
-	}
-	p, err := s.d.Tokens.Authenticate(r.Context(), tok)
-	if err != nil {
-		return nil, err
-	}
-	ingress := ListenerOf(r) == IngressListener
-	if p.User.Username == auth.SystemUsername && !ingress {
-		return nil, auth.ErrInvalidToken
-	}
-	pc := *p
-	pc.Channel = auth.ChannelDirect
-	if ingress {
-		pc.Channel = auth.ChannelIngress
-	}
-	return &pc, nil
+	return s.d.Principals.Principal(r)
 }
 
 // SetupDone reports (and remembers, since it never goes back) whether setup is closed.
@@ -191,7 +173,7 @@ func (s *Server) SetupDone(ctx context.Context) (bool, error) {
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	cors(w, r)
-	writeJSON(w, http.StatusOK, s.d.Info(r.Context(), s.connInfo(r)))
+	httpx.WriteJSON(w, http.StatusOK, s.d.Info(r.Context(), s.connInfo(r)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -209,7 +191,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // websocket admits a socket into the signed-in pool (ingress users) or the
 // smaller anonymous pool; signing in moves it over.
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
-	peer := Peer(r)
+	peer := httpx.Peer(r)
 	info := s.connInfo(r)
 	var mu sync.Mutex
 	held := s.sockets
@@ -243,47 +225,14 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes), info)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "Internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
-}
-
 // writeError answers a domain error as plain text with the mapped status.
-func (s *Server) writeError(w http.ResponseWriter, err error) {
-	status, msg := fail.HTTPStatus(err)
-	if status >= 500 {
-		s.d.Log.WithError(err).Error("request failed")
-	}
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
-	}
-	setRetryAfter(w, err)
-	http.Error(w, msg, status)
-}
-
-// setRetryAfter tells a throttled client, in whole seconds rounded up, when to come back.
-func setRetryAfter(w http.ResponseWriter, err error) {
-	if e := fail.As(err); e.Kind == fail.KindRateLimited {
-		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)+1))
-	}
-}
+func (s *Server) writeError(w http.ResponseWriter, err error) { httpx.WriteError(w, s.d.Log, err) }
 
 // readJSON decodes a bounded JSON body; the error is client-safe.
 func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	body, err := io.ReadAll(r.Body)
+	body, err := httpx.ReadBody(w, r, limit)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return errTooLarge
-		}
-		return fail.Invalid("Could not read body")
+		return err
 	}
 	if len(body) == 0 {
 		return fail.Invalid("Body required")
@@ -293,5 +242,3 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	}
 	return nil
 }
-
-var errTooLarge = fail.New(fail.KindTooLarge, "Request body too large")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"segue/internal/fail"
+	"segue/internal/httpx"
 )
 
 type setupRequest struct {
@@ -76,5 +77,5 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	if req.ReturnURL != "" {
 		resp["redirect_to"] = s.redirectTarget(req.ReturnURL, r.Host, tok, "onboard", "true")
 	}
-	writeJSON(w, http.StatusOK, resp)
+	httpx.WriteJSON(w, http.StatusOK, resp)
 }

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"segue/internal/feature"
 	"time"
 )
 
@@ -68,21 +69,19 @@ func New() (*UI, error) {
 	return u, nil
 }
 
-// Home serves the UI page (GET / after setup).
-func (u *UI) Home() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { u.serve(w, r, indexFile) })
-}
-
-// Register adds GET /ui/{path...} for the assets.
-func (u *UI) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /ui/{path...}", func(w http.ResponseWriter, r *http.Request) {
-		name := r.PathValue("path")
-		if name == indexFile {
-			http.NotFound(w, r) // the page lives at the root only, so relative URLs resolve one way
-			return
-		}
-		u.serve(w, r, name)
-	})
+// Module is the web UI: the page at GET / (after setup) and its assets under
+// /ui/ on every listener.
+func (u *UI) Module() feature.Module {
+	return feature.Module{Name: "webui",
+		Home: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { u.serve(w, r, indexFile) }),
+		Routes: []feature.Route{feature.Handle("GET /ui/{path...}", func(w http.ResponseWriter, r *http.Request) {
+			name := r.PathValue("path")
+			if name == indexFile {
+				http.NotFound(w, r) // the page lives at the root only, so relative URLs resolve one way
+				return
+			}
+			u.serve(w, r, name)
+		})}}
 }
 
 // serve answers one asset; unknown names are 404 (the map is the whole allow-list).

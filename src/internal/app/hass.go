@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"segue/internal/auth"
+	"segue/internal/clock"
+	"segue/internal/config"
+	"segue/internal/feature"
 	"segue/internal/haauth"
 	"segue/internal/hass"
-	"segue/internal/web"
+	"segue/internal/httpx"
+	"segue/internal/secrets"
 )
 
 // DefaultHomeAssistantURL is HA Core as an add-on reaches it directly (the OAuth
@@ -29,6 +34,11 @@ type HassParts struct {
 	// mode and calls ICEServers for every session.
 	Cloud  *hass.CloudWatcher
 	SignIn *haauth.Service
+
+	roles     freshRoles
+	log       logrus.FieldLogger
+	clock     clock.Clock
+	overrides HassOverrides
 }
 
 // HassOverrides adjust the Home Assistant wiring for tests and development; the
@@ -48,49 +58,57 @@ type HassOverrides struct {
 	Built func(*HassParts)
 }
 
-// wireHass connects to Home Assistant in add-on mode (it runs first, so the other
-// features can use what it builds): the Supervisor REST client, a reconnecting HA
-// Core websocket, the role source for ingress users, the cloud watcher, and
-// "Sign in with Home Assistant". Outside the add-on it adds nothing.
-func (a *App) wireHass(ctx context.Context, w *wiring) error {
-	if !a.Cfg.AddonMode {
-		return nil
+// newHass connects to Home Assistant in add-on mode: the Supervisor REST client,
+// a reconnecting HA Core websocket, the role source for ingress users and the
+// cloud watcher. Outside the add-on it returns nil (and its Module is empty).
+func newHass(cfg config.Config, log *logrus.Logger, clk clock.Clock, o HassOverrides) (*HassParts, error) {
+	if !cfg.AddonMode {
+		return nil, nil
 	}
-	o := a.opts.Hass
-	log := a.Log.WithField("component", "hass")
-	sup, err := hass.NewSupervisorClient(hass.SupervisorOptions{BaseURL: a.Cfg.SupervisorURL, Token: a.Cfg.SupervisorToken})
+	l := log.WithField("component", "hass")
+	sup, err := hass.NewSupervisorClient(hass.SupervisorOptions{BaseURL: cfg.SupervisorURL, Token: cfg.SupervisorToken})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	wsURL, err := hass.SupervisorCoreWebsocketURL(a.Cfg.SupervisorURL)
+	wsURL, err := hass.SupervisorCoreWebsocketURL(cfg.SupervisorURL)
 	if err != nil {
-		return fmt.Errorf("option supervisor-url: %w", err)
+		return nil, fmt.Errorf("option supervisor-url: %w", err)
 	}
-	core, err := hass.NewClient(hass.ClientOptions{URL: wsURL, Token: a.Cfg.SupervisorToken, Logger: log})
+	core, err := hass.NewClient(hass.ClientOptions{URL: wsURL, Token: cfg.SupervisorToken, Logger: l})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	parts := &HassParts{Supervisor: sup, Core: core}
-	parts.Roles = hass.NewRoleSource(core, hass.RoleSourceOptions{TTL: o.RoleTTL, Clock: a.Clock})
-	parts.Cloud = hass.NewCloudWatcher(core, hass.CloudWatcherOptions{Interval: o.CloudPollInterval, Logger: log})
-	roles := freshRoles{parts.Roles}
-	if w.RoleSource == nil { // app.Options.RoleSource (tests) wins
-		w.RoleSource = roles
-	}
+	parts := &HassParts{Supervisor: sup, Core: core, log: l, overrides: o}
+	parts.Roles = hass.NewRoleSource(core, hass.RoleSourceOptions{TTL: o.RoleTTL, Clock: clk})
+	parts.Cloud = hass.NewCloudWatcher(core, hass.CloudWatcherOptions{Interval: o.CloudPollInterval, Logger: l})
+	parts.roles = freshRoles{parts.Roles}
+	parts.clock = clk
+	return parts, nil
+}
 
-	// Background work lives until shutdown; the hooks run before the database closes.
-	bg, stop := context.WithCancel(context.Background())
-	a.OnShutdown(func(context.Context) { stop() })
-	a.goBackground(func() { _ = core.Run(bg) })
-	a.goBackground(func() { _ = parts.Cloud.Run(bg) })
+// Module is the HA connection's background work: the Core websocket and the
+// cloud watcher.
+func (h *HassParts) Module() feature.Module {
+	if h == nil {
+		return feature.Module{}
+	}
+	return feature.Module{Name: "hass", Background: []func(context.Context) error{
+		h.Core.Run, h.Cloud.Run,
+	}}
+}
 
+// signIn builds "Sign in with Home Assistant" over this connection.
+func (h *HassParts) signIn(users *auth.Users, tokens *auth.Tokens, throttle *auth.Throttle, rnd *secrets.Random,
+	roles auth.RoleSource, cfg config.Config) *haauth.Service {
+	o := h.overrides
 	coreURL := o.CoreURL
 	if coreURL == "" {
-		coreURL = a.Cfg.HomeAssistantURL
+		coreURL = cfg.HomeAssistantURL
 	}
 	if coreURL == "" {
 		coreURL = DefaultHomeAssistantURL
 	}
+	core := h.Core
 	browserURL := func(ctx context.Context) (string, error) {
 		if o.BrowserURL != "" {
 			return o.BrowserURL, nil
@@ -101,35 +119,19 @@ func (a *App) wireHass(ctx context.Context, w *wiring) error {
 		}
 		return n.BrowserBaseURL(), nil
 	}
-	parts.SignIn = haauth.New(haauth.Deps{
-		Users: a.Users, Tokens: a.Tokens, Throttle: a.Throttle, Clock: a.Clock, Random: a.Random, Log: log,
-		Roles: w.RoleSource, Directory: roles.User,
+	h.SignIn = haauth.New(haauth.Deps{
+		Users: users, Tokens: tokens, Throttle: throttle, Clock: h.clock, Random: rnd, Log: h.log,
+		Roles: roles, Directory: h.roles.User,
 		CoreURL: coreURL, BrowserURL: browserURL,
 		Available:             func() bool { return core.HAVersion() != "" },
-		AllowSelfRegistration: a.Cfg.AllowSelfRegistration,
-		ReturnURLs:            web.ReturnURLPolicy{ExternalURL: a.Cfg.ExternalURL, MAFrontendOrigins: a.Cfg.MAFrontendOrigins},
+		AllowSelfRegistration: cfg.AllowSelfRegistration,
+		ReturnURLs:            httpx.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
 	})
-	w.Providers = append(w.Providers, parts.SignIn.Providers)
-	// The device-login wiring (later) adopts this handler for redirect logins.
-	a.Registry.Register(parts.SignIn.AuthorizationURLCommand())
-	routes := parts.SignIn.Routes()
-	w.Mounts = append(w.Mounts, func(mux *http.ServeMux, l web.Listener) {
-		if l != web.Public {
-			return // ingress users are signed in by HA already
-		}
-		for pattern, h := range routes {
-			mux.HandleFunc(pattern, h)
-		}
-	})
-	a.hass = parts
 	if o.Built != nil {
-		o.Built(parts)
+		o.Built(h)
 	}
-	return nil
+	return h.SignIn
 }
-
-// Hass returns the Home Assistant clients; nil outside the add-on.
-func (a *App) Hass() *HassParts { return a.hass }
 
 // freshRoles re-reads HA's user list once when an id is missing from the cached
 // copy: a user created in HA a moment ago must not wait for the cache to expire

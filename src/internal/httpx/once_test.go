@@ -1,4 +1,4 @@
-package haauth
+package httpx
 
 import (
 	"testing"
@@ -9,37 +9,37 @@ import (
 
 func TestOnceStoreSingleUseAndExpiry(t *testing.T) {
 	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
-	s := newOnceStore[string](clk, time.Minute, 2)
-	if err := s.put("a", "A"); err != nil {
+	s := NewOnceStore[string](clk, time.Minute, 2)
+	if err := s.Put("a", "A"); err != nil {
 		t.Fatal(err)
 	}
-	if v, ok := s.take("a"); !ok || v != "A" {
+	if v, ok := s.Take("a"); !ok || v != "A" {
 		t.Fatalf("first take: %q %v", v, ok)
 	}
-	if _, ok := s.take("a"); ok {
+	if _, ok := s.Take("a"); ok {
 		t.Fatal("second take succeeded: not single use")
 	}
-	if _, ok := s.take(""); ok {
+	if _, ok := s.Take(""); ok {
 		t.Fatal("empty secret matched")
 	}
 
-	_ = s.put("b", "B")
+	_ = s.Put("b", "B")
 	clk.Advance(time.Minute)
-	if _, ok := s.take("b"); ok {
+	if _, ok := s.Take("b"); ok {
 		t.Fatal("taken at its deadline: expired entries must fail")
 	}
 
 	// Bounded: full of live entries refuses; expired ones are pruned to make room.
-	_ = s.put("c", "C")
-	_ = s.put("d", "D")
-	if err := s.put("e", "E"); err != errStoreFull {
+	_ = s.Put("c", "C")
+	_ = s.Put("d", "D")
+	if err := s.Put("e", "E"); err != ErrStoreFull {
 		t.Fatalf("put into a full store: %v", err)
 	}
 	clk.Advance(2 * time.Minute)
-	if err := s.put("e", "E"); err != nil {
+	if err := s.Put("e", "E"); err != nil {
 		t.Fatalf("put after expiry: %v", err)
 	}
-	if s.len() != 1 {
-		t.Fatalf("expired entries not pruned: %d", s.len())
+	if n := len(s.entries); n != 1 {
+		t.Fatalf("expired entries not pruned: %d", n)
 	}
 }

@@ -2,66 +2,65 @@ package app
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 
 	"segue/internal/api"
+	"segue/internal/clock"
+	"segue/internal/config"
 	"segue/internal/hass"
 	"segue/internal/remote"
+	"segue/internal/store"
+
+	"github.com/sirupsen/logrus"
 )
 
-// wireRemote adds remote access: the controller that runs the WebRTC gateway
-// (off | on | auto, auto following Home Assistant Cloud in the add-on) and the
-// remote_access/* commands. The gateway bridges data channels in-process to the
-// command API and proxies HTTP to the public handler only.
-func (a *App) wireRemote(ctx context.Context, w *wiring) error {
-	mode, err := remote.ParseMode(a.Cfg.RemoteAccess)
+// newRemote builds remote access: the controller that runs the WebRTC gateway
+// (off | on | auto, auto following Home Assistant Cloud in the add-on). The
+// gateway bridges data channels in-process to the command API and proxies HTTP
+// to the public handler only.
+func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk clock.Clock, rnd io.Reader, db *store.DB,
+	apiSrv *api.Server, public http.Handler, h *HassParts, info *serverInfo) (*remote.Controller, error) {
+	mode, err := remote.ParseMode(cfg.RemoteAccess)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ice []remote.ICEServer
-	for _, u := range a.Cfg.ICEServers {
+	for _, u := range cfg.ICEServers {
 		ice = append(ice, remote.ICEServer{URLs: []string{u}})
 	}
 	var cloud remote.CloudSource
-	if h := a.Hass(); h != nil {
+	if h != nil {
 		cloud = hassCloud{h.Cloud}
 	}
-	log := a.Log.WithField("component", "remote")
+	l := log.WithField("component", "remote")
 	// Proxied requests carry the public listener's port in Host, so URLs the
 	// handler derives from it point where a direct request would.
 	proxyHost := "localhost"
-	if _, port, err := net.SplitHostPort(a.Cfg.PublicAddr); err == nil && port != "0" {
+	if _, port, err := net.SplitHostPort(cfg.PublicAddr); err == nil && port != "0" {
 		proxyHost = net.JoinHostPort("localhost", port)
 	}
-	ctl, err := remote.NewController(ctx, remote.ControllerConfig{
-		DataDir: a.Cfg.DataDir, Mode: mode, ICE: ice, Cloud: cloud, Settings: a.DB, Publish: a.API.Publish,
-		CoreState: func(ctx context.Context) any { return a.ServerInfo(ctx, api.ConnInfo{}) },
+	return remote.NewController(ctx, remote.ControllerConfig{
+		DataDir: cfg.DataDir, Mode: mode, ICE: ice, Cloud: cloud, Settings: db, Publish: apiSrv.Publish,
+		CoreState: func(ctx context.Context) any { return info.get(ctx, api.ConnInfo{}) },
 		Gateway: remote.GatewayConfig{
-			SignalingURL: a.Cfg.SignalingURL,
-			Serve:        a.API.ServeConn,
-			// a.Web is built after the wiring: reach the public handler lazily.
-			HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.PublicHandler().ServeHTTP(w, r) }),
-			ProxyHost:   proxyHost,
-			API:         remote.NewRTCAPI(remote.RTCOptions{Log: log}),
-			Log:         log,
-			Clock:       a.Clock,
+			SignalingURL: cfg.SignalingURL,
+			Serve:        apiSrv.ServeConn,
+			HTTPHandler:  public,
+			ProxyHost:    proxyHost,
+			API:          remote.NewRTCAPI(remote.RTCOptions{Log: l}),
+			Log:          l,
+			Clock:        clk,
 		},
-		Log: log, Clock: a.Clock, Rand: a.rnd,
+		Log: l, Clock: clk, Rand: rnd,
 	})
-	if err != nil {
-		return err
-	}
-	ctl.RegisterCommands(a.Registry)
-	a.remote = ctl
-	bg, stop := context.WithCancel(context.Background())
-	a.OnShutdown(func(context.Context) { stop() })
-	a.goBackground(func() { ctl.Run(bg) })
-	return nil
 }
 
-// Remote returns the remote-access controller.
-func (a *App) Remote() *remote.Controller { return a.remote }
+// remoteJob runs the controller as background work.
+func remoteJob(ctl *remote.Controller) func(context.Context) error {
+	return func(ctx context.Context) error { ctl.Run(ctx); return nil }
+}
 
 // hassCloud adapts the HA cloud watcher to what the remote controller consumes.
 type hassCloud struct{ w *hass.CloudWatcher }

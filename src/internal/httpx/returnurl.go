@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"net/url"
@@ -101,14 +101,4 @@ func WithCode(target, code string, extra ...string) string {
 		q += "&" + url.QueryEscape(extra[i]) + "=" + url.QueryEscape(extra[i+1])
 	}
 	return target + sep + q + frag
-}
-
-// redirectTarget is where a login or setup answer sends the browser: an MA
-// app gets the token it expects in ?code=; Segue's own pages get no secret in
-// the URL at all (the page that posted the login stores the token itself).
-func (s *Server) redirectTarget(ret, host, token string, extra ...string) string {
-	if s.d.ReturnURLs.Classify(ret, host) == MAApp {
-		return WithCode(ret, token, extra...)
-	}
-	return ret
 }

@@ -1,4 +1,4 @@
-package haauth
+package httpx
 
 import (
 	"errors"
@@ -9,14 +9,14 @@ import (
 	"segue/internal/secrets"
 )
 
-// errStoreFull is returned when a store holds its maximum of live entries.
-var errStoreFull = errors.New("too many pending sign-ins")
+// ErrStoreFull is returned when a store holds its maximum of live entries.
+var ErrStoreFull = errors.New("too many pending sign-ins")
 
-// onceStore keeps short-lived secrets (OAuth states, one-time codes): each can be
+// OnceStore keeps short-lived secrets (OAuth states, one-time codes): each can be
 // taken once, never after its deadline. Entries are keyed by the secret's SHA-256,
 // so a lookup's timing tells nothing about stored values, and the map is bounded
 // so a flood of unfinished sign-ins cannot grow memory without limit.
-type onceStore[T any] struct {
+type OnceStore[T any] struct {
 	clock clock.Clock
 	ttl   time.Duration
 	max   int
@@ -30,12 +30,12 @@ type onceEntry[T any] struct {
 	expires time.Time
 }
 
-func newOnceStore[T any](clk clock.Clock, ttl time.Duration, max int) *onceStore[T] {
-	return &onceStore[T]{clock: clk, ttl: ttl, max: max, entries: map[string]onceEntry[T]{}}
+func NewOnceStore[T any](clk clock.Clock, ttl time.Duration, max int) *OnceStore[T] {
+	return &OnceStore[T]{clock: clk, ttl: ttl, max: max, entries: map[string]onceEntry[T]{}}
 }
 
-// put stores value under secret until the store's TTL passes.
-func (s *onceStore[T]) put(secret string, value T) error {
+// Put stores value under secret until the store's TTL passes.
+func (s *OnceStore[T]) Put(secret string, value T) error {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -43,16 +43,16 @@ func (s *onceStore[T]) put(secret string, value T) error {
 		s.pruneLocked(now)
 	}
 	if len(s.entries) >= s.max {
-		return errStoreFull
+		return ErrStoreFull
 	}
 	s.entries[secrets.SHA256Hex(secret)] = onceEntry[T]{value: value, expires: now.Add(s.ttl)}
 	return nil
 }
 
-// take removes the entry for secret and returns it if it has not expired. A second
+// Take removes the entry for secret and returns it if it has not expired. A second
 // take of the same secret fails: every secret is single use, even when the first
 // use then fails for another reason.
-func (s *onceStore[T]) take(secret string) (T, bool) {
+func (s *OnceStore[T]) Take(secret string) (T, bool) {
 	var zero T
 	if secret == "" {
 		return zero, false
@@ -72,8 +72,8 @@ func (s *onceStore[T]) take(secret string) (T, bool) {
 	return e.value, true
 }
 
-// countLive counts unexpired entries whose value matches.
-func (s *onceStore[T]) countLive(match func(T) bool) int {
+// CountLive counts unexpired entries whose value matches.
+func (s *OnceStore[T]) CountLive(match func(T) bool) int {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -86,14 +86,7 @@ func (s *onceStore[T]) countLive(match func(T) bool) int {
 	return n
 }
 
-// len counts stored entries, expired ones included (tests).
-func (s *onceStore[T]) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.entries)
-}
-
-func (s *onceStore[T]) pruneLocked(now time.Time) {
+func (s *OnceStore[T]) pruneLocked(now time.Time) {
 	for k, e := range s.entries {
 		if !now.Before(e.expires) {
 			delete(s.entries, k)
