@@ -109,6 +109,7 @@ func TestDeviceLoginWithAndWithoutHomeAssistant(t *testing.T) {
 	})
 	t.Run("without Home Assistant", func(t *testing.T) {
 		srv := apptest.Start(t, apptest.Options{})
+		srv.Setup(t, "admin", "admin-password-123") // before the first user, sockets are refused
 		r := authorizationURL(t, srv.URL, map[string]any{"provider_id": "homeassistant", "return_url": "/"})
 		if r["authorization_url"] != nil || r["error"] == nil {
 			t.Fatalf("redirect login without HA: %v", r)
