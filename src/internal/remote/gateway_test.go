@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"segue/internal/api"
+	"segue/internal/httpx"
 	"segue/internal/remote"
 )
 
@@ -175,7 +176,7 @@ func TestThrottleKeyIsThePeer(t *testing.T) {
 			t.Fatalf("throttle keys %v / %v, want all %q", apiKeys, proxyKeys, want)
 		}
 	}
-	if got := api.ClientIP(want); got != want {
-		t.Fatalf("api.ClientIP turns the key into %q", got)
+	if got := httpx.HostOf(want); got != want {
+		t.Fatalf("httpx.HostOf turns the key into %q", got)
 	}
 }

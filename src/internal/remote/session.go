@@ -315,7 +315,7 @@ func (s *session) teardown() {
 // selected candidate pair), e.g. "webrtc/203.0.113.7". Login throttles key on it, so a
 // new session from the same peer gets no fresh allowance (a session id would). The
 // prefix keeps it from parsing as an IP or host:port, so no address-based trust
-// applies and api.ClientIP keeps it whole.
+// applies and httpx.HostOf keeps it whole.
 func (s *session) peerKey() string {
 	s.mu.Lock()
 	pc := s.pc
