@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"runtime/debug"
+	"segue/internal/httpx"
 
 	"github.com/sirupsen/logrus"
 )
@@ -68,12 +69,12 @@ func recoverPanics(log *logrus.Logger, next http.Handler) http.Handler {
 
 // securityHeaders sets headers; only the public listener forbids framing by
 // other sites (the ingress listener is framed by Home Assistant's sidebar).
-func securityHeaders(l Listener, next http.Handler) http.Handler {
+func securityHeaders(l httpx.Listener, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		if l == Public {
+		if l == httpx.Public {
 			// Pages that set their own policy replace this one; the
 			// X-Frame-Options header still stands for them.
 			h.Set("Content-Security-Policy", "frame-ancestors 'self'")
