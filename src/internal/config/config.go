@@ -237,7 +237,7 @@ func (c *Config) Validate() error {
 		bad("scan_interval", "%d minutes is outside 0..10080", c.ScanIntervalMinutes)
 	}
 	if c.TranscodeLimit < 1 || c.TranscodeLimit > 64 {
-		bad("transcode-limit", "%d is outside 1..64", c.TranscodeLimit)
+		bad("transcode_limit", "%d is outside 1..64", c.TranscodeLimit)
 	}
 	for _, d := range c.MusicDirs {
 		if strings.ContainsRune(d, 0) {

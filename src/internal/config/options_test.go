@@ -116,7 +116,7 @@ func TestOptionNamesStayPut(t *testing.T) {
 		"ice-servers|SEGUE_ICE_SERVERS|ice_servers", "allow-self-registration|SEGUE_ALLOW_SELF_REGISTRATION|allow_self_registration",
 		"external-url|SEGUE_EXTERNAL_URL|external_url", "supervisor-url|SEGUE_SUPERVISOR_URL|",
 		"homeassistant-url|SEGUE_HOMEASSISTANT_URL|", "music-dirs|SEGUE_MUSIC_DIRS|music_dirs",
-		"scan-interval|SEGUE_SCAN_INTERVAL|scan_interval",
+		"scan-interval|SEGUE_SCAN_INTERVAL|scan_interval", "transcode-limit|SEGUE_TRANSCODE_LIMIT|transcode_limit",
 		"ma-frontend-origins|SEGUE_MA_FRONTEND_ORIGINS|ma_frontend_origins", "trusted-proxies|SEGUE_TRUSTED_PROXIES|trusted_proxies",
 	}
 	for _, w := range want {
