@@ -13,7 +13,8 @@ import (
 )
 
 // Acceptance 3: the server in add-on mode against the fakes reads options.json,
-// auto-creates the ingress user as admin while HA says system-admin, and demotes
+// refuses a new ingress user while allow_self_registration is off, gives an
+// admin-made account the admin role while HA says system-admin, and demotes
 // (then locks out) the user when HA changes its mind.
 func TestAddonModeIngressRoles(t *testing.T) {
 	core := hasstest.StartCore(t, hasstest.CoreOptions{})
@@ -46,6 +47,19 @@ func TestAddonModeIngressRoles(t *testing.T) {
 			}
 		}
 		return status, u
+	}
+
+	// allow_self_registration is off: without an account she is refused and none is made.
+	if status, _ := me(); status != http.StatusForbidden {
+		t.Fatalf("new HA user with self-registration off: %d, want 403", status)
+	}
+	if _, err := srv.App.Users.FindLinked(t.Context(), auth.ProviderHomeAssistant, alice.ID); err == nil {
+		t.Fatal("an account was created with self-registration off")
+	}
+	// An administrator makes her account; from then on ingress resolves it.
+	if _, _, err := srv.App.Users.FindOrCreateLinked(t.Context(), auth.ProviderHomeAssistant, alice.ID,
+		auth.NewUser{Username: "alice", Role: auth.RoleUser}); err != nil {
+		t.Fatal(err)
 	}
 
 	status, u := me()

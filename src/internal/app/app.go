@@ -216,7 +216,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	authDeps := api.AuthDeps{Users: a.Users, Tokens: a.Tokens, Login: login, PublishTo: a.API.PublishTo,
 		ExtraProviders: providersOf(modules)}
 	a.Web = web.New(web.Deps{
-		API: a.API, AuthDeps: authDeps, Principals: principals, Ingress: auth.NewIngress(a.Users, roles),
+		API: a.API, AuthDeps: authDeps, Principals: principals, Ingress: auth.NewIngress(a.Users, roles, cfg.AllowSelfRegistration),
 		Info:    info.get,
 		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
 		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,

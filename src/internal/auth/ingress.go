@@ -32,21 +32,31 @@ type Ingress struct {
 	roles RoleSource
 	// syncRoles makes the role source authoritative for existing users.
 	syncRoles bool
+	// selfRegistration lets HA users without an account get one (option allow_self_registration).
+	selfRegistration bool
 }
 
 // NewIngress builds the resolver; roles nil means every new HA user is a plain user
-// and stored roles are left alone.
-func NewIngress(users *Users, roles RoleSource) *Ingress {
+// and stored roles are left alone. selfRegistration false refuses HA users who have
+// no linked account yet.
+func NewIngress(users *Users, roles RoleSource, selfRegistration bool) *Ingress {
 	if roles == nil {
-		return &Ingress{users: users, roles: StaticRole(RoleUser)}
+		return &Ingress{users: users, roles: StaticRole(RoleUser), selfRegistration: selfRegistration}
 	}
-	return &Ingress{users: users, roles: roles, syncRoles: true}
+	return &Ingress{users: users, roles: roles, syncRoles: true, selfRegistration: selfRegistration}
 }
 
 // Resolve finds or creates the user linked to haID and returns its principal.
 func (i *Ingress) Resolve(ctx context.Context, haID, name, displayName string) (*Principal, error) {
 	if !ValidHAUserID(haID) {
 		return nil, fail.New(fail.KindAuthFailed, "Authentication failed")
+	}
+	if !i.selfRegistration {
+		if _, err := i.users.FindLinked(ctx, ProviderHomeAssistant, haID); fail.Is(err, fail.KindNotFound) {
+			return nil, fail.New(fail.KindForbidden, "Self-registration is disabled. Ask an administrator to create an account for you.")
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	role, err := i.roles.RoleFor(ctx, haID)
 	if err != nil {

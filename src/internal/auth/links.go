@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"unicode/utf8"
 
 	"segue/internal/fail"
 )
@@ -71,12 +72,24 @@ func (s *Users) FindOrCreateLinked(ctx context.Context, providerType, providerUs
 	return u, created, err
 }
 
+// withSuffix appends "_"+suffix, shortening name so the result keeps MaxUsernameChars.
+func withSuffix(name, suffix string) string {
+	keep := MaxUsernameChars - 1 - utf8.RuneCountInString(suffix)
+	if keep < 0 {
+		keep = 0
+	}
+	if r := []rune(name); len(r) > keep {
+		name = string(r[:keep])
+	}
+	return name + "_" + suffix
+}
+
 func freeUsername(ctx context.Context, tx *sql.Tx, want, externalID string) (string, error) {
 	suffix := externalID
 	if len(suffix) > 6 {
 		suffix = suffix[:6]
 	}
-	candidates := []string{want, want + "_" + suffix, want + "_" + externalID}
+	candidates := []string{want, withSuffix(want, suffix), withSuffix(want, externalID)}
 	for _, c := range candidates {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE username = ?", c).Scan(&n); err != nil {

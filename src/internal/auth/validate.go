@@ -29,6 +29,10 @@ func ValidateUsername(u string) error {
 	if n > MaxUsernameChars || len(u) > 4*MaxUsernameChars {
 		return fail.Invalid("Username must be at most %d characters", MaxUsernameChars)
 	}
+	if u == SystemUsername {
+		// Reserved for the HA integration's service account, which is let through on ingress only.
+		return fail.Invalid("Username %q is reserved", SystemUsername)
+	}
 	for _, r := range u {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
 			return fail.Invalid("Username must not contain spaces or control characters")
