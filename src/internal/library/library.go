@@ -219,9 +219,16 @@ func (v Viewer) allows(folderID int64) bool {
 // scope is the set of folder ids a query reads: the viewer's folders, narrowed
 // to the requested ones, and to online folders unless offline ones are wanted.
 func (l *Library) scope(v Viewer, requested []int64, includeOffline bool) []int64 {
+	out, _ := l.scopeAll(v, requested, includeOffline)
+	return out
+}
+
+// scopeAll is scope, and whether it holds every folder the library has (so a
+// query needs no folder filter at all).
+func (l *Library) scopeAll(v Viewer, requested []int64, includeOffline bool) (out []int64, all bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	out := []int64{}
+	out = []int64{}
 	for _, f := range l.folders {
 		if !v.allows(f.ID) || (requested != nil && !slices.Contains(requested, f.ID)) {
 			continue
@@ -231,7 +238,7 @@ func (l *Library) scope(v Viewer, requested []int64, includeOffline bool) []int6
 		}
 		out = append(out, f.ID)
 	}
-	return out
+	return out, len(out) == len(l.folders)
 }
 
 func (l *Library) online(folderID int64) bool {

@@ -123,6 +123,17 @@ func TestFoldersLimitWhatAViewerSees(t *testing.T) {
 	if len(res.Tracks) != 1 || len(res.Albums) != 1 || len(res.Artists) != 1 {
 		t.Fatalf("search: %+v", res)
 	}
+	// A ranked search filters by folder only when the scope is not every folder.
+	for _, c := range []struct {
+		v      Viewer
+		text   string
+		tracks int
+	}{{all, "bee", 1}, {first, "bee", 0}, {first, "ayy", 1}, {nobody, "ayy", 0}} {
+		res, err := f.lib.Search(f.ctx, c.v, SearchQuery{Text: c.text})
+		if err != nil || len(res.Tracks) != c.tracks {
+			t.Fatalf("search %q as %+v: %d tracks, %v", c.text, c.v, len(res.Tracks), err)
+		}
+	}
 	// musicFolderId narrows further, never widens.
 	second := f.lib.Folders(all)[1].ID
 	if n := len(f.tracks(first, TrackQuery{Folders: []int64{second}})); n != 0 {
