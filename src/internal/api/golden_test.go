@@ -52,7 +52,8 @@ func (g *goldenWS) read() []byte {
 		}
 		// The library's scan of the server's demo folder reports progress on its own
 		// schedule; it is not part of these envelopes.
-		if strings.HasPrefix(string(b), `{"event":"tasks_updated"`) || strings.HasPrefix(string(b), `{"event":"media_item_`) {
+		if strings.HasPrefix(string(b), `{"event":"tasks_updated"`) || strings.HasPrefix(string(b), `{"event":"media_item_`) ||
+			strings.HasPrefix(string(b), `{"event":"library_scan_progress"`) {
 			continue
 		}
 		return b
