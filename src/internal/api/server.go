@@ -13,6 +13,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/text"
 )
 
 // TokenAuthenticator turns a token into a principal (session tokens, delegated tokens).
@@ -26,9 +27,9 @@ type Options struct {
 	// this long (default 90 s: MA's login screen sends `time` every 60 s and
 	// must stay usable; the transport bounds how many such sockets exist).
 	AuthTimeout  time.Duration
-	QueueSize    int           // outgoing messages buffered per connection
-	PartialBatch int           // items per partial result
-	MaxInFlight  int           // concurrent commands per connection
+	QueueSize    int // outgoing messages buffered per connection
+	PartialBatch int // items per partial result
+	MaxInFlight  int // concurrent commands per connection
 	// MaxPerSecond closes an unauthenticated connection that sends more messages
 	// than this in one second. Authenticated peers are not limited: they are
 	// accountable and revocable, and a fast client must not be cut off.
@@ -182,7 +183,7 @@ func (s *Server) Call(ctx context.Context, p *auth.Principal, info ConnInfo, com
 func (s *Server) authorize(p *auth.Principal, command string) (*Command, error) {
 	cmd, ok := s.reg.Lookup(command)
 	if !ok {
-		return nil, fail.New(fail.KindUnknownCommand, "Invalid command: %s", truncate(command, 64))
+		return nil, fail.New(fail.KindUnknownCommand, "Invalid command: %s", text.Truncate(command, 64))
 	}
 	if cmd.Public {
 		return cmd, nil
@@ -247,11 +248,4 @@ func batches(result any, n int) []any {
 		out = append(out, v.Slice(i, min(i+n, v.Len())).Interface())
 	}
 	return out
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

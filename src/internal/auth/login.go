@@ -9,6 +9,7 @@ import (
 
 	"segue/internal/fail"
 	"segue/internal/secrets"
+	"segue/internal/text"
 )
 
 // ErrBadCredentials is the one answer for unknown user, wrong password and
@@ -39,7 +40,7 @@ func (l *Login) audit(username, ip, outcome string) {
 func (l *Login) Check(ctx context.Context, username, password, peer string) (User, error) {
 	att, wait := l.throttle.Begin(LoginKeys(username, peer)...)
 	if att == nil {
-		l.audit(truncateName(username), peer, "throttled")
+		l.audit(text.Truncate(username, MaxUsernameChars), peer, "throttled")
 		return User{}, fail.RateLimited(wait)
 	}
 	u, outcome, err := l.verify(ctx, username, password, peer)
@@ -52,7 +53,7 @@ func (l *Login) Check(ctx context.Context, username, password, peer string) (Use
 	default:
 		att.Fail()
 	}
-	l.audit(truncateName(username), peer, outcome)
+	l.audit(text.Truncate(username, MaxUsernameChars), peer, outcome)
 	return u, err
 }
 
@@ -114,11 +115,4 @@ func (l *Login) Password(ctx context.Context, username, password, clientIP, devi
 		return "", User{}, err
 	}
 	return tok, u, nil
-}
-
-func truncateName(s string) string {
-	if len(s) > MaxUsernameChars {
-		return s[:MaxUsernameChars]
-	}
-	return s
 }

@@ -12,6 +12,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/text"
 )
 
 // Limits on what an admin may store for one application.
@@ -90,10 +91,10 @@ func normalizeScopes(in []auth.Scope) ([]auth.Scope, error) {
 	for _, s := range in {
 		s = auth.Scope(strings.TrimSpace(string(s)))
 		if notDelegable[s] {
-			return nil, fail.Invalid("Scope %q cannot be delegated", truncate(string(s), 40))
+			return nil, fail.Invalid("Scope %q cannot be delegated", text.Truncate(string(s), 40))
 		}
 		if !auth.ValidScope(s) {
-			return nil, fail.Invalid("Unknown scope %q", truncate(string(s), 40))
+			return nil, fail.Invalid("Unknown scope %q", text.Truncate(string(s), 40))
 		}
 		set[s] = struct{}{}
 	}
@@ -131,7 +132,7 @@ func normalizeDomains(in []string) ([]string, error) {
 			continue
 		}
 		if !validDomain(d) {
-			return nil, fail.Invalid("Domain %q is not valid", truncate(d, 60))
+			return nil, fail.Invalid("Domain %q is not valid", text.Truncate(d, 60))
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -172,11 +173,4 @@ func validClientID(id string) bool {
 		}
 	}
 	return true
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

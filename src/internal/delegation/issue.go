@@ -12,6 +12,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/fail"
 	"segue/internal/secrets"
+	"segue/internal/text"
 )
 
 // TokenRequest is a parsed client-credentials request.
@@ -71,7 +72,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (TokenRespon
 	if req.ClientID == "" || req.ClientSecret == "" {
 		return TokenResponse{}, errInvalidClient
 	}
-	att, wait := s.d.Throttle.Begin(auth.AppKeys(truncate(req.ClientID, maxClientID), req.IP)...)
+	att, wait := s.d.Throttle.Begin(auth.AppKeys(text.Truncate(req.ClientID, maxClientID), req.IP)...)
 	if att == nil {
 		return TokenResponse{}, errThrottled(wait)
 	}
@@ -90,7 +91,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (TokenRespon
 // issue checks the client and the grant; counted reports a refusal that is a
 // wrong guess (client secret, user, scope) rather than trouble on our side.
 func (s *Service) issue(ctx context.Context, req TokenRequest) (TokenResponse, *OAuthError, bool) {
-	log := s.d.Log.WithFields(logrus.Fields{"client_id": truncate(req.ClientID, maxClientID), "ip": req.IP})
+	log := s.d.Log.WithFields(logrus.Fields{"client_id": text.Truncate(req.ClientID, maxClientID), "ip": req.IP})
 	app, oerr := s.authenticateClient(ctx, req.ClientID, req.ClientSecret)
 	if oerr != nil {
 		if oerr == errInvalidClient {

@@ -7,6 +7,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/text"
 )
 
 type coreValueArgs struct {
@@ -28,14 +29,7 @@ func coreValue(a coreValueArgs) (any, error) {
 			return "replace", nil
 		}
 	}
-	return nil, fail.Invalid("Unknown setting %s/%s", truncate(a.Domain, 40), truncate(a.Key, 60))
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
+	return nil, fail.Invalid("Unknown setting %s/%s", text.Truncate(a.Domain, 40), text.Truncate(a.Key, 60))
 }
 
 func (m *Module) coreCommands() []api.Command {

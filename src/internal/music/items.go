@@ -9,6 +9,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/fail"
 	"segue/internal/library"
+	"segue/internal/text"
 )
 
 // itemArgs name one item: a library id ("library", "12") or one of its provider
@@ -33,7 +34,7 @@ func (m *Module) resolveID(mediaType string, a itemArgs) (int64, error) {
 	if n, ok := libraryID(id); ok {
 		return n, nil
 	}
-	return 0, fail.NotFound("%s not found in library: %s", strings.ToUpper(mediaType[:1])+mediaType[1:], truncate(string(a.ItemID), 64))
+	return 0, fail.NotFound("%s not found in library: %s", strings.ToUpper(mediaType[:1])+mediaType[1:], text.Truncate(string(a.ItemID), 64))
 }
 
 func itemHandler[T any](m *Module, mediaType string, fn func(ctx context.Context, v library.Viewer, id int64, a itemArgs) (T, error)) api.Handler {

@@ -8,6 +8,7 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/text"
 )
 
 // Channel labels with a dedicated meaning (MA PR #5642). The first channel with any other
@@ -43,7 +44,7 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 	}
 	s.mu.Unlock()
 	if role == "" {
-		s.log.WithField("label", truncate(label, 40)).Debug("remote: refusing data channel")
+		s.log.WithField("label", text.Truncate(label, 40)).Debug("remote: refusing data channel")
 		s.spawn(func() { _ = dc.Close() }) // not on pion's goroutine: Close may block
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"segue/internal/signaling"
+	"segue/internal/text"
 )
 
 // Run keeps the gateway registered until ctx ends, then closes every session and
@@ -206,15 +207,8 @@ func (g *Gateway) dispatch(ctx context.Context, m SignalMessage) {
 		}
 		g.log.WithField("error", msg).Warn("remote: signaling server reported an error")
 	default:
-		g.log.WithField("type", truncate(m.Type, 40)).Debug("remote: ignoring unknown signaling message")
+		g.log.WithField("type", text.Truncate(m.Type, 40)).Debug("remote: ignoring unknown signaling message")
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 // proveOwnership turns a challenge in registered (only `segue signaling` sends one) into

@@ -6,6 +6,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/fail"
 	"segue/internal/httpx"
+	"segue/internal/text"
 )
 
 type loginRequest struct {
@@ -65,7 +66,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	device := req.DeviceName
 	if device == "" {
-		device = truncate(r.UserAgent(), 50)
+		device = text.Truncate(r.UserAgent(), 50)
 	}
 	tok, u, err := s.d.AuthDeps.Login.Password(ctx, username, password, httpx.Peer(r), device)
 	if err != nil {

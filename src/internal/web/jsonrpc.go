@@ -7,6 +7,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/fail"
 	"segue/internal/httpx"
+	"segue/internal/text"
 )
 
 // jsonRPC serves POST /api: one command, the bare result on success and MA's
@@ -56,7 +57,7 @@ func (s *Server) jsonRPC(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		switch fail.KindOf(err) {
 		case fail.KindUnknownCommand:
-			http.Error(w, "Invalid Command: "+truncate(msg.Command, 64), http.StatusBadRequest)
+			http.Error(w, "Invalid Command: "+text.Truncate(msg.Command, 64), http.StatusBadRequest)
 		case fail.KindUnauthenticated:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)
 			http.Error(w, "Authentication required", http.StatusUnauthorized)
@@ -66,11 +67,4 @@ func (s *Server) jsonRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, result)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

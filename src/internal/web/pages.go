@@ -6,7 +6,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+
 	"segue/internal/httpx"
+	"segue/internal/text"
 )
 
 //go:embed pages/*.html
@@ -54,7 +56,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 			q.Set("return_url", ret)
 		}
 		if dn := r.URL.Query().Get("device_name"); dn != "" {
-			q.Set("device_name", truncate(dn, 100))
+			q.Set("device_name", text.Truncate(dn, 100))
 		}
 		target := "setup"
 		if len(q) > 0 {
@@ -63,7 +65,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		redirectRelative(w, target)
 		return
 	}
-	s.render(w, http.StatusOK, "login.html", pageData{Title: "Sign in", ReturnURL: ret, DeviceName: truncate(r.URL.Query().Get("device_name"), 100)})
+	s.render(w, http.StatusOK, "login.html", pageData{Title: "Sign in", ReturnURL: ret, DeviceName: text.Truncate(r.URL.Query().Get("device_name"), 100)})
 }
 
 // home serves GET /: setup first, then the web UI.

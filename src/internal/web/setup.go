@@ -5,6 +5,7 @@ import (
 
 	"segue/internal/fail"
 	"segue/internal/httpx"
+	"segue/internal/text"
 )
 
 type setupRequest struct {
@@ -65,7 +66,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	s.setupDone.Store(true)
 	device := req.DeviceName
 	if device == "" {
-		device = "Setup (" + truncate(r.UserAgent(), 50) + ")"
+		device = "Setup (" + text.Truncate(r.UserAgent(), 50) + ")"
 	}
 	tok, _, err := s.d.AuthDeps.Tokens.Issue(ctx, u, device, false)
 	if err != nil {
