@@ -230,7 +230,8 @@ func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 	defer att.Abandon()
 	code, err := readCode(w, r)
 	if err != nil {
-		httpx.WriteJSON(w, http.StatusBadRequest, map[string]any{"success": false, "error": err.Error()})
+		status, msg := fail.HTTPStatus(err)
+		httpx.WriteJSON(w, status, map[string]any{"success": false, "error": msg})
 		return
 	}
 	issued, ok := s.codes.Take(code)
@@ -268,24 +269,24 @@ func (s *Service) ExchangeCode(w http.ResponseWriter, r *http.Request) {
 func readCode(w http.ResponseWriter, r *http.Request) (string, error) {
 	body, err := httpx.ReadBody(w, r, maxCodeBody)
 	if err != nil {
-		return "", errors.New("Request body too large")
+		return "", err // httpx.ErrBodyTooLarge (413) or httpx.ErrBodyUnread (400)
 	}
 	var code string
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
-			return "", errors.New("Invalid form")
+			return "", fail.Invalid("Invalid form")
 		}
 		code = form.Get("code")
 	} else {
 		var req codeRequest
 		if err := json.Unmarshal(body, &req); err != nil {
-			return "", errors.New("Invalid JSON")
+			return "", fail.Invalid("Invalid JSON")
 		}
 		code = req.Code
 	}
 	if code == "" || len(code) > maxStateLen {
-		return "", errors.New("code required")
+		return "", fail.Invalid("code required")
 	}
 	return code, nil
 }
