@@ -2,10 +2,11 @@ package subsonic
 
 import (
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
+
+	"segue/internal/httpx"
 )
 
 // Bounds on untrusted input: the query (headers are capped at 64 KiB by the
@@ -50,10 +51,9 @@ func ParseParams(w http.ResponseWriter, r *http.Request) (Params, *Error) {
 	}
 	vals, qerr := url.ParseQuery(r.URL.RawQuery)
 	if r.Method == http.MethodPost && isForm(r.Header.Get("Content-Type")) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		body, err := httpx.ReadBody(w, r, maxBodyBytes)
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			if errors.Is(err, httpx.ErrBodyTooLarge) {
 				p.Values = vals
 				p.setFormat()
 				return p, errTooLarge
