@@ -257,11 +257,12 @@ func (sess *Session) authenticate(ctx context.Context, msg CommandMessage) any {
 	if err != nil {
 		return errorMessage(msg.MessageID, err)
 	}
-	token := args.Token
-	if token == "" {
-		token = args.AccessToken
+	raw := args.Token
+	if raw == "" {
+		raw = args.AccessToken
 	}
-	if token == "" {
+	token, ok := auth.TokenArgument(raw)
+	if !ok {
 		return errorMessage(msg.MessageID, fail.New(fail.KindUnauthenticated, "token required in args"))
 	}
 	p, err := sess.srv.tokens.Authenticate(ctx, token)

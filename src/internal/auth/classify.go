@@ -1,5 +1,7 @@
 package auth
 
+import "strings"
+
 // MaxTokenBytes bounds any credential string before it is parsed.
 const MaxTokenBytes = 8 << 10
 
@@ -74,6 +76,16 @@ func BearerToken(header string) (string, bool) {
 		return "", false
 	}
 	return rest, true
+}
+
+// TokenArgument reads a token handed over in a message (the WebSocket `auth`
+// command) by the header's rules: bare or "Bearer <token>", surrounding spaces ignored.
+func TokenArgument(arg string) (string, bool) {
+	arg = strings.Trim(arg, " ")
+	if t, ok := BearerToken(arg); ok {
+		return t, true
+	}
+	return BearerToken("Bearer " + arg)
 }
 
 func equalFoldASCII(a, b string) bool {

@@ -1,0 +1,47 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"segue/internal/apptest"
+)
+
+// One parser for tokens: every spelling the Authorization header accepts works in
+// the WebSocket `auth` command too, and what one refuses the other refuses.
+func TestOneBearerParser(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{})
+	tok := s.Setup(t, "admin", "correct-horse")
+	cases := []struct {
+		name     string
+		header   string // Authorization header value; the WS argument is the same string
+		wsArg    string
+		accepted bool
+	}{
+		{"bearer", "Bearer " + tok, tok, true},
+		{"trailing spaces", "Bearer " + tok + "   ", tok + "   ", true},
+		{"bearer with trailing spaces", "Bearer " + tok + "   ", "Bearer " + tok + "   ", true},
+		{"lower-case scheme, double space", "bearer  " + tok, "bearer  " + tok, true},
+		{"scheme only", "Bearer ", "Bearer ", false},
+		{"other scheme", "Basic " + tok, "Basic " + tok, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", s.URL+"/auth/me", nil)
+			req.Header.Set("Authorization", c.header)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.StatusCode == http.StatusOK; got != c.accepted {
+				t.Errorf("HTTP %q: status %d, accepted want %v", c.header, resp.StatusCode, c.accepted)
+			}
+			ws := apptest.DialWS(t, s.URL, nil)
+			r := ws.Command("auth", map[string]any{"token": c.wsArg})
+			if got := r.ErrorCode == 0; got != c.accepted {
+				t.Errorf("WS auth %q: %+v, accepted want %v", c.wsArg, r, c.accepted)
+			}
+		})
+	}
+}
