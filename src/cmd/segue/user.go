@@ -12,7 +12,6 @@ import (
 	"segue/internal/app"
 	"segue/internal/auth"
 	"segue/internal/config"
-	"segue/internal/logging"
 )
 
 const userUsage = `Usage: segue user <create|reset-password|list> [flags]
@@ -44,7 +43,7 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	cfg := config.Defaults()
 	cfg.DataDir = config.DataDir(*dataDir, os.Getenv)
-	a, err := app.New(ctx, cfg, logging.New(stderr, "warning"), app.Options{})
+	a, err := app.OpenUserAdmin(ctx, cfg, app.UserAdminOptions{MustExist: action != "create", AppPasswords: action == "reset-password"})
 	if err != nil {
 		fmt.Fprintf(stderr, "segue user: %v\n", err)
 		return 1
@@ -77,6 +76,9 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		pw, err := readPassword()
 		if err == nil {
 			err = a.Users.SetPassword(ctx, u.ID, pw, "")
+		}
+		if err == nil { // as the server does on a password change: the old app-password stops working
+			_, err = a.Passwords.Rotate(ctx, u.ID)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "segue user reset-password: %v\n", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"segue/internal/auth"
@@ -22,6 +23,9 @@ type Deps struct {
 	Clock  clock.Clock
 	// KeyPath is the master key file (data dir / KeyFile).
 	KeyPath string
+	// KeyMustExist refuses to create a missing key file (`segue user` must not
+	// make keys the server has never used).
+	KeyMustExist bool
 }
 
 // Service reveals, rotates and checks app-passwords.
@@ -53,6 +57,11 @@ type Credential struct {
 // Open loads the master key and checks it. The owner forwards kills to Forget.
 func Open(ctx context.Context, d Deps) (*Service, error) {
 	rr := randomReader{d.Random}
+	if d.KeyMustExist {
+		if _, err := os.Stat(d.KeyPath); err != nil {
+			return nil, fmt.Errorf("the Subsonic key file %s is missing or unreadable (start segue serve once to create it): %w", d.KeyPath, err)
+		}
+	}
 	sealer, err := loadSealer(ctx, d.DB, d.KeyPath, rr)
 	if err != nil {
 		return nil, err
