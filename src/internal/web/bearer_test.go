@@ -2,7 +2,11 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"segue/internal/apptest"
 )
@@ -43,5 +47,30 @@ func TestOneBearerParser(t *testing.T) {
 				t.Errorf("WS auth %q: %+v, accepted want %v", c.wsArg, r, c.accepted)
 			}
 		})
+	}
+}
+
+// A text frame that is not UTF-8 fails the connection with 1007 instead of being
+// parsed and echoed.
+func TestInvalidUTF8TextFrameCloses1007(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{})
+	s.Setup(t, "admin", "correct-horse")
+	ws := apptest.DialWS(t, s.URL, nil)
+	if err := ws.C.WriteMessage(websocket.TextMessage, []byte("{\"message_id\":\"1\",\"command\":\"\xff\xfe\"}")); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.C.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, msg, err := ws.C.ReadMessage()
+		if err == nil {
+			if strings.Contains(string(msg), `"message_id":"1"`) {
+				t.Fatalf("invalid UTF-8 was answered: %s", msg)
+			}
+			continue // an event sent before the frame was read
+		}
+		if !websocket.IsCloseError(err, websocket.CloseInvalidFramePayloadData) {
+			t.Fatalf("after invalid UTF-8: %v, want close 1007", err)
+		}
+		return
 	}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -49,6 +51,8 @@ func (w *wsConn) pingLoop() {
 	}
 }
 
+var errInvalidUTF8 = errors.New("text frame is not UTF-8")
+
 // Receive returns the next text message; binary frames are ignored.
 func (w *wsConn) Receive(ctx context.Context) ([]byte, error) {
 	for {
@@ -57,6 +61,11 @@ func (w *wsConn) Receive(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 		if kind == websocket.TextMessage {
+			if !utf8.Valid(msg) {
+				// RFC 6455 §8.1: a text frame must be UTF-8; the connection fails with 1007.
+				_ = w.Close(websocket.CloseInvalidFramePayloadData, "invalid UTF-8")
+				return nil, errInvalidUTF8
+			}
 			return msg, nil
 		}
 	}
