@@ -382,7 +382,7 @@ func TestSignInWithHomeAssistantUnreachable(t *testing.T) {
 }
 
 // Self-registration off: an HA user without an account is refused; one that
-// already has a linked account (from the sidebar) still signs in.
+// already has a linked account still signs in, through the sidebar and with HA.
 func TestSignInWithHomeAssistantSelfRegistrationOff(t *testing.T) {
 	f := newSignInFixture(t, map[string]any{"allow_self_registration": false})
 	stranger := f.core.AddUser(hasstest.User{Username: "stranger", Name: "Stranger", IsActive: true})
@@ -398,8 +398,22 @@ func TestSignInWithHomeAssistantSelfRegistrationOff(t *testing.T) {
 	if users, _ := f.srv.App.Users.List(t.Context()); len(users) != 0 {
 		t.Fatalf("an account was created: %+v", users)
 	}
+	newcomer := f.core.AddUser(hasstest.User{Username: "newcomer", Name: "Newcomer", IsActive: true})
+	if status, _ := doJSON(t, http.DefaultClient, "GET", f.sup.IngressURL()+"auth/me", "", nil,
+		[]*http.Cookie{f.sup.NewIngressSession(newcomer.ID)}); status != http.StatusForbidden {
+		t.Fatalf("sidebar with self-registration off, no account: %d", status)
+	}
 
+	// With self-registration off the sidebar makes no accounts either (issue 11), so
+	// the account is one made while it was on: created and linked to the HA user.
 	known := f.core.AddUser(hasstest.User{Username: "known", Name: "Known", IsActive: true})
+	account, err := f.srv.App.Users.Create(t.Context(), auth.NewUser{Username: "known", Role: auth.RoleUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.App.Users.Link(t.Context(), account.ID, auth.ProviderHomeAssistant, known.ID); err != nil {
+		t.Fatal(err)
+	}
 	session := f.sup.NewIngressSession(known.ID)
 	if status, _ := doJSON(t, http.DefaultClient, "GET", f.sup.IngressURL()+"auth/me", "", nil, []*http.Cookie{session}); status != 200 {
 		t.Fatalf("ingress login: %d", status)
