@@ -108,7 +108,7 @@ func New(d Deps) *Module {
 	d.Registry.Register(
 		api.Command{Name: "library/status", Scope: auth.ScopeLibraryManage,
 			Description: "Music folders (online or offline), scan progress, library totals and the files that could not be read.",
-			Handler: func(ctx context.Context, _ *api.Call) (any, error) { return m.status(ctx) }},
+			Handler:     func(ctx context.Context, _ *api.Call) (any, error) { return m.status(ctx) }},
 		api.Command{Name: "library/scan", Scope: auth.ScopeLibraryManage,
 			Description: "Start a full scan of the music folders (no-op while one runs); returns the scan progress.",
 			Handler: func(ctx context.Context, _ *api.Call) (any, error) {

@@ -177,4 +177,3 @@ func TestClusterForgedRegistration(t *testing.T) {
 	x.barrier()
 	g.barrier()
 }
-
