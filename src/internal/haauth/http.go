@@ -63,16 +63,16 @@ func (s *Service) Authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := httpx.Peer(r)
-	if s.states.CountLive(func(p pendingLogin) bool { return p.ip == ip }) >= maxPendingPerIP {
-		w.Header().Set("Retry-After", "60")
-		errorPage(w, http.StatusTooManyRequests, "Too many sign-ins", "Too many sign-ins were started from your address. Please finish one or wait a few minutes.")
-		return
-	}
 	state := s.d.Random.Token(secretBytes)
 	binding := s.d.Random.Token(secretBytes)
 	pending := pendingLogin{returnURL: ret, clientID: origin, ip: ip,
 		redirectURI: origin + CallbackPath + "?provider_id=" + ProviderID, binding: secrets.SHA256Hex(binding)}
-	if err := s.states.Put(state, pending); err != nil {
+	switch err := s.states.PutLimited(state, pending, func(p pendingLogin) bool { return p.ip == ip }, maxPendingPerIP); {
+	case errors.Is(err, httpx.ErrTooManyLike):
+		w.Header().Set("Retry-After", "60")
+		errorPage(w, http.StatusTooManyRequests, "Too many sign-ins", "Too many sign-ins were started from your address. Please finish one or wait a few minutes.")
+		return
+	case err != nil:
 		w.Header().Set("Retry-After", "60")
 		errorPage(w, http.StatusServiceUnavailable, "Too many sign-ins", "Too many sign-ins are in progress. Please try again in a minute.")
 		return

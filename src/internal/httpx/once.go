@@ -12,6 +12,9 @@ import (
 // ErrStoreFull is returned when a store holds its maximum of live entries.
 var ErrStoreFull = errors.New("too many pending sign-ins")
 
+// ErrTooManyLike is returned by PutLimited when enough live entries already match.
+var ErrTooManyLike = errors.New("too many pending entries of this kind")
+
 // OnceStore keeps short-lived secrets (OAuth states, one-time codes): each can be
 // taken once, never after its deadline. Entries are keyed by the secret's SHA-256,
 // so a lookup's timing tells nothing about stored values, and the map is bounded
@@ -39,6 +42,23 @@ func (s *OnceStore[T]) Put(secret string, value T) error {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.putLocked(now, secret, value)
+}
+
+// PutLimited is Put refused with ErrTooManyLike when limit unexpired entries already
+// match. Counting and storing happen under one lock, so requests arriving in
+// parallel cannot all pass the count before any of them is stored.
+func (s *OnceStore[T]) PutLimited(secret string, value T, match func(T) bool, limit int) error {
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.countLiveLocked(now, match) >= limit {
+		return ErrTooManyLike
+	}
+	return s.putLocked(now, secret, value)
+}
+
+func (s *OnceStore[T]) putLocked(now time.Time, secret string, value T) error {
 	if len(s.entries) >= s.max {
 		s.pruneLocked(now)
 	}
@@ -77,6 +97,10 @@ func (s *OnceStore[T]) CountLive(match func(T) bool) int {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.countLiveLocked(now, match)
+}
+
+func (s *OnceStore[T]) countLiveLocked(now time.Time, match func(T) bool) int {
 	n := 0
 	for _, e := range s.entries {
 		if now.Before(e.expires) && match(e.value) {

@@ -1,6 +1,9 @@
 package httpx
 
 import (
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,5 +44,26 @@ func TestOnceStoreSingleUseAndExpiry(t *testing.T) {
 	}
 	if n := len(s.entries); n != 1 {
 		t.Fatalf("expired entries not pruned: %d", n)
+	}
+}
+
+// Parallel puts of the same kind cannot all pass the limit before any is stored.
+func TestPutLimitedHoldsInParallel(t *testing.T) {
+	s := NewOnceStore[string](clock.Real{}, time.Minute, 1000)
+	const limit, tries = 3, 200
+	var stored atomic.Int32
+	var wg sync.WaitGroup
+	for i := range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s.PutLimited(fmt.Sprint("secret-", i), "ip", func(v string) bool { return v == "ip" }, limit) == nil {
+				stored.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := stored.Load(); n != limit {
+		t.Fatalf("%d of %d parallel puts stored, want %d", n, tries, limit)
 	}
 }
