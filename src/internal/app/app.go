@@ -29,7 +29,6 @@ import (
 	"segue/internal/httpx"
 	"segue/internal/libadmin"
 	"segue/internal/library"
-	"segue/internal/players"
 	"segue/internal/remote"
 	"segue/internal/secrets"
 	"segue/internal/store"
@@ -186,6 +185,10 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
+	playersMod, err := playersModule(ctx, cfg, log, a.Clock, db, a.API, a.hass)
+	if err != nil {
+		return nil, err
+	}
 	var signIn feature.Module
 	providerURL := devicelogin.DefaultProviderURL
 	if a.hass != nil {
@@ -196,7 +199,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		a.hass.Module(),
 		signIn,
 		{Name: "library", Background: []func(context.Context) error{a.Library.Run}},
-		{Name: "players", Commands: players.NewRegistry().Commands()},
+		playersMod,
 		subsonic.NewModule(subsonic.ModuleDeps{Passwords: passwords, Principals: principals, Log: log,
 			Handler: subsonic.Deps{Users: a.Users, ServerVersion: Version, Library: a.Library, Clock: a.Clock, Log: log,
 				Transcoder: subsonic.NewTranscoder(ffmpeg(log), cfg.TranscodeLimit),

@@ -52,6 +52,10 @@ type Config struct {
 	// HomeAssistantURL is where the server reaches HA Core directly (HA sign-in
 	// token exchange); empty means http://homeassistant:8123 in the add-on.
 	HomeAssistantURL string
+	// HomeAssistantToken is an HA long-lived access token; outside the add-on it lets
+	// Segue read HA's media players at HomeAssistantURL (the add-on uses the
+	// Supervisor's proxy instead). Never logged.
+	HomeAssistantToken string
 
 	// MusicDirs are the music folders (each one Subsonic music folder and one MA
 	// provider); none outside the add-on means a generated demo library.

@@ -58,5 +58,7 @@ func options() []option {
 			func(c *Config) any { return &c.TranscodeLimit }},
 		{"homeassistant-url", "SEGUE_HOMEASSISTANT_URL", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)",
 			func(c *Config) any { return &c.HomeAssistantURL }},
+		{"homeassistant-token", "SEGUE_HOMEASSISTANT_TOKEN", "", "Home Assistant long-lived access token: outside the add-on, play on HA's media players (with homeassistant-url)",
+			func(c *Config) any { return &c.HomeAssistantToken }},
 	}
 }

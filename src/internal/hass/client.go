@@ -2,6 +2,7 @@ package hass
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -195,6 +196,22 @@ func (c *Client) Call(ctx context.Context, cmdType string, params any, out any) 
 		return fmt.Errorf("home assistant command %q: %w", cmdType, err)
 	}
 	return conn.Call(ctx, cmdType, params, out)
+}
+
+// Subscribe runs Conn.Subscribe on the current connection (waiting for one within the
+// call timeout) and returns that connection's Done channel: when it closes, the
+// subscription is gone and the caller subscribes again (and re-reads what it missed).
+func (c *Client) Subscribe(ctx context.Context, cmdType string, params any, onEvent func(json.RawMessage)) (<-chan struct{}, error) {
+	callCtx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+	defer cancel()
+	conn, err := c.current(callCtx)
+	if err != nil {
+		return nil, fmt.Errorf("home assistant subscription %q: %w", cmdType, err)
+	}
+	if err := conn.Subscribe(callCtx, cmdType, params, onEvent); err != nil {
+		return nil, err
+	}
+	return conn.Done(), nil
 }
 
 // Ping runs a heartbeat on the current connection.

@@ -53,7 +53,8 @@ type Conn struct {
 
 	mu      sync.Mutex
 	pending map[int64]chan serverMessage
-	err     error // why the connection ended; set once
+	subs    map[int64]func(json.RawMessage) // event handlers by subscription id
+	err     error                           // why the connection ended; set once
 	done    chan struct{}
 }
 
@@ -131,6 +132,7 @@ func Dial(ctx context.Context, opts DialOptions) (*Conn, error) {
 		haVersion:   version,
 		callTimeout: opts.CallTimeout,
 		pending:     map[int64]chan serverMessage{},
+		subs:        map[int64]func(json.RawMessage){},
 		done:        make(chan struct{}),
 	}
 	if c.callTimeout <= 0 {
@@ -242,11 +244,37 @@ func (c *Conn) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Subscribe sends a subscription command (subscribe_events, subscribe_entities …) and
+// hands the "event" payload of every event HA sends for it to onEvent, in order, on
+// the connection's reader. onEvent must not block or call HA. The subscription ends
+// with the connection; HA keeps no subscriptions across reconnects.
+func (c *Conn) Subscribe(ctx context.Context, cmdType string, params any, onEvent func(json.RawMessage)) error {
+	reply, err := c.exchange(ctx, cmdType, params, onEvent)
+	if err != nil {
+		return err
+	}
+	if !*reply.Success {
+		c.mu.Lock()
+		delete(c.subs, reply.ID)
+		c.mu.Unlock()
+		ce := *reply.Error
+		ce.Command = cmdType
+		return &ce
+	}
+	return nil
+}
+
 func (c *Conn) roundTrip(ctx context.Context, cmdType string, params any) (serverMessage, error) {
+	return c.exchange(ctx, cmdType, params, nil)
+}
+
+// exchange sends one command and waits for its answer; a non-nil onEvent is registered
+// for the command's events before the command is written, so none is missed.
+func (c *Conn) exchange(ctx context.Context, cmdType string, params any, onEvent func(json.RawMessage)) (serverMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.callTimeout)
 	defer cancel()
 	reply := make(chan serverMessage, 1)
-	id, err := c.send(ctx, cmdType, params, reply)
+	id, err := c.send(ctx, cmdType, params, reply, onEvent)
 	if err != nil {
 		return serverMessage{}, err
 	}
@@ -264,7 +292,7 @@ func (c *Conn) roundTrip(ctx context.Context, cmdType string, params any) (serve
 
 // send allocates the next id and writes the command while holding writeMu, so ids reach
 // HA in increasing order even with many concurrent callers.
-func (c *Conn) send(ctx context.Context, cmdType string, params any, reply chan serverMessage) (int64, error) {
+func (c *Conn) send(ctx context.Context, cmdType string, params any, reply chan serverMessage, onEvent func(json.RawMessage)) (int64, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	id := c.lastID + 1
@@ -279,6 +307,9 @@ func (c *Conn) send(ctx context.Context, cmdType string, params any, reply chan 
 		return 0, fmt.Errorf("home assistant command %q: %w", cmdType, errors.Join(ErrConnectionLost, err))
 	}
 	c.pending[id] = reply
+	if onEvent != nil {
+		c.subs[id] = onEvent
+	}
 	c.mu.Unlock()
 	c.lastID = id
 	deadline, _ := ctx.Deadline()
@@ -293,6 +324,7 @@ func (c *Conn) send(ctx context.Context, cmdType string, params any, reply chan 
 func (c *Conn) forget(id int64) {
 	c.mu.Lock()
 	delete(c.pending, id)
+	delete(c.subs, id)
 	c.mu.Unlock()
 }
 
@@ -317,8 +349,17 @@ func (c *Conn) readLoop() {
 }
 
 func (c *Conn) deliver(m serverMessage) {
+	if m.Type == typeEvent {
+		c.mu.Lock()
+		onEvent := c.subs[m.ID]
+		c.mu.Unlock()
+		if onEvent != nil {
+			onEvent(m.Event)
+		}
+		return
+	}
 	if m.Type != typeResult && m.Type != typePong {
-		return // events: we hold no subscriptions
+		return
 	}
 	c.mu.Lock()
 	ch, ok := c.pending[m.ID]
@@ -338,6 +379,7 @@ func (c *Conn) fail(reason error) {
 	}
 	c.err = reason
 	c.pending = map[int64]chan serverMessage{}
+	c.subs = map[int64]func(json.RawMessage){}
 	c.mu.Unlock()
 	c.ws.Close()
 	close(c.done)

@@ -43,7 +43,7 @@ type Player struct {
 	Enabled                bool           `json:"enabled"`
 	ElapsedTime            *float64       `json:"elapsed_time"`
 	ElapsedTimeLastUpdated *float64       `json:"elapsed_time_last_updated"`
-	CurrentMedia           any            `json:"current_media"`
+	CurrentMedia           *Media         `json:"current_media"`
 	PlaybackState          PlaybackState  `json:"playback_state"`
 	Powered                *bool          `json:"powered"`
 	VolumeLevel            *int           `json:"volume_level"`
@@ -70,7 +70,32 @@ type Player struct {
 	OutputProtocols        []any          `json:"output_protocols"`
 	ActiveOutputProtocol   *string        `json:"active_output_protocol"`
 	SleepTimerExpiresAt    *float64       `json:"sleep_timer_expires_at"`
-	ExtraAttributes        map[string]any `json:"extra_attributes,omitempty"`
+	ExtraAttributes        map[string]any `json:"extra_attributes"`
+}
+
+// newPlayer is a Player with MA's defaults: every list empty (never null), no
+// power/volume/mute control until the source says otherwise.
+func newPlayer(id, name string) Player {
+	return Player{PlayerID: id, Provider: ProviderHass, Type: "player", Name: name, Enabled: true,
+		DeviceInfo: DeviceInfo{Identifiers: map[string]string{}}, SupportedFeatures: []string{}, CanGroupWith: []string{},
+		PlaybackState: StateIdle, GroupMembers: []string{}, StaticGroupMembers: []string{}, SourceList: []Source{},
+		SoundModeList: []any{}, Options: []any{}, Icon: "speaker", PowerControl: "none", VolumeControl: "none",
+		MuteControl: "none", OutputProtocols: []any{}, ExtraAttributes: map[string]any{}}
+}
+
+// Media is MA's PlayerMedia: what the now-playing bar shows.
+type Media struct {
+	URI                    string   `json:"uri"`
+	MediaType              string   `json:"media_type"`
+	Title                  string   `json:"title"`
+	Artist                 string   `json:"artist"`
+	Album                  string   `json:"album"`
+	ImageURL               string   `json:"image_url"`
+	Duration               int      `json:"duration"`
+	SourceID               string   `json:"source_id"`
+	QueueItemID            string   `json:"queue_item_id"`
+	ElapsedTime            *float64 `json:"elapsed_time"`
+	ElapsedTimeLastUpdated *float64 `json:"elapsed_time_last_updated"`
 }
 
 // Queue is MA's PlayerQueue: one per player, keyed by queue_id (= player_id).

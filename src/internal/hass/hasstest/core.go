@@ -47,6 +47,8 @@ type Core struct {
 	iceMissing   bool // Core older than 2025.12: no cloud/webrtc/ice_servers command
 	network      NetworkURLs
 	live         map[*websocket.Conn]struct{}
+	conns        map[*coreConn]struct{}
+	speakers     []*Speaker // media_player entities, in creation order
 	connections  int
 	received     []ReceivedCommand
 	supervisorID string
@@ -97,6 +99,7 @@ func NewCore(opts CoreOptions) *Core {
 		iceServers:   []ICEServer{{URLs: []string{"turn:turn.example.nabu.casa:3478?transport=udp"}, Username: "1700000000:ha", Credential: "fake-turn-credential"}},
 		network:      NetworkURLs{Internal: "http://192.168.1.10:8123"},
 		live:         map[*websocket.Conn]struct{}{},
+		conns:        map[*coreConn]struct{}{},
 	}
 	// HA creates this system user for the Supervisor; the Supervisor proxy acts as it.
 	sup := c.AddUser(User{Name: "Supervisor", IsActive: true, SystemGenerated: true, GroupIDs: []string{AdminGroup}})

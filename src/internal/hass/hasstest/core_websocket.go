@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -103,7 +104,29 @@ func authMessageProblem(msg map[string]any) string {
 	return ""
 }
 
+// coreConn is one authenticated websocket; events and answers share its writer.
+type coreConn struct {
+	ws   *websocket.Conn
+	mu   sync.Mutex
+	subs []int64 // ids of its state_changed subscriptions
+}
+
+func (cc *coreConn) write(v any) error {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return writeJSON(cc.ws, v)
+}
+
 func (c *Core) websocketCommands(ws *websocket.Conn, connNo int, user User) {
+	cc := &coreConn{ws: ws}
+	c.mu.Lock()
+	c.conns[cc] = struct{}{}
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.conns, cc)
+		c.mu.Unlock()
+	}()
 	var lastID int64
 	for {
 		_, data, err := ws.ReadMessage()
@@ -117,13 +140,13 @@ func (c *Core) websocketCommands(ws *websocket.Conn, connNo int, user User) {
 		var id int64
 		var cmdType string
 		if json.Unmarshal(msg["id"], &id) != nil || json.Unmarshal(msg["type"], &cmdType) != nil || cmdType == "" {
-			if writeJSON(ws, errorResult(id, wsError{"invalid_format", "Message incorrectly formatted."})) != nil {
+			if cc.write(errorResult(id, wsError{"invalid_format", "Message incorrectly formatted."})) != nil {
 				return
 			}
 			continue
 		}
 		if id <= lastID {
-			if writeJSON(ws, errorResult(id, wsError{"id_reuse", "Identifier values have to increase."})) != nil {
+			if cc.write(errorResult(id, wsError{"id_reuse", "Identifier values have to increase."})) != nil {
 				return
 			}
 			continue
@@ -132,7 +155,16 @@ func (c *Core) websocketCommands(ws *websocket.Conn, connNo int, user User) {
 		c.mu.Lock()
 		c.received = append(c.received, ReceivedCommand{Connection: connNo, ID: id, Type: cmdType, UserID: user.ID})
 		c.mu.Unlock()
-		if writeJSON(ws, c.answer(id, cmdType, user.ID)) != nil {
+		var answer map[string]any
+		switch cmdType {
+		case "subscribe_events":
+			answer = c.subscribeEvents(cc, id, msg)
+		case "call_service":
+			answer = c.callService(id, msg)
+		default:
+			answer = c.answer(id, cmdType, user.ID)
+		}
+		if cc.write(answer) != nil {
 			return
 		}
 	}
@@ -188,6 +220,12 @@ func (c *Core) answer(id int64, cmdType, userID string) map[string]any {
 		list := make([]map[string]any, 0, len(c.users))
 		for _, u := range c.users {
 			list = append(list, u.authListEntry())
+		}
+		return okResult(id, list)
+	case "get_states":
+		list := make([]map[string]any, 0, len(c.speakers))
+		for _, s := range c.speakers {
+			list = append(list, s.stateObject())
 		}
 		return okResult(id, list)
 	case "network/url":

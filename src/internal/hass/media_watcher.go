@@ -1,0 +1,104 @@
+package hass
+
+import (
+	"context"
+	"encoding/json"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// MediaPlayerSink hears what the media player watcher learns. Both methods run on
+// the watcher's goroutine, one at a time, and may call HA.
+type MediaPlayerSink interface {
+	// MediaPlayers is the full list after every (re)connect: entities missing from it
+	// are gone or were renamed.
+	MediaPlayers(states []EntityState)
+	// MediaPlayerChanged is one live change; removed is true when HA dropped the entity.
+	MediaPlayerChanged(state EntityState, removed bool)
+}
+
+// Subscriber is what the watcher needs of the reconnecting client.
+type Subscriber interface {
+	Caller
+	Subscribe(ctx context.Context, cmdType string, params any, onEvent func(json.RawMessage)) (<-chan struct{}, error)
+	Connections() (<-chan uint64, func())
+}
+
+// eventBuffer bounds the state changes waiting for the sink; when it overflows the
+// watcher re-reads every state instead of growing.
+const eventBuffer = 1024
+
+// WatchMediaPlayers follows HA's media players until ctx ends: on every connection it
+// subscribes to state_changed first and then reads get_states, so no change falls in
+// between; after a drop it does both again on the next connection.
+func WatchMediaPlayers(ctx context.Context, c Subscriber, sink MediaPlayerSink, log logrus.FieldLogger) error {
+	reconnects, cancel := c.Connections()
+	defer cancel()
+	for {
+		err := watchOnce(ctx, c, sink)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			log.WithError(err).Warn("home assistant media players: cannot follow, waiting for the next connection")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-reconnects:
+		case <-time.After(30 * time.Second):
+		}
+	}
+}
+
+func watchOnce(ctx context.Context, c Subscriber, sink MediaPlayerSink) error {
+	changes := make(chan StateChange, eventBuffer)
+	var overflow atomic.Bool
+	done, err := c.Subscribe(ctx, "subscribe_events", map[string]any{"event_type": "state_changed"}, func(raw json.RawMessage) {
+		ch, err := parseStateChanged(raw)
+		if err != nil || !IsMediaPlayer(ch.EntityID) {
+			return
+		}
+		select {
+		case changes <- ch:
+		default:
+			overflow.Store(true)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	resync := func() error {
+		states, err := FetchMediaPlayers(ctx, c)
+		if err != nil {
+			return err
+		}
+		sink.MediaPlayers(states)
+		return nil
+	}
+	if err := resync(); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-done:
+			return nil
+		case ch := <-changes:
+			if overflow.Swap(false) {
+				if err := resync(); err != nil {
+					return err
+				}
+				continue
+			}
+			if ch.NewState == nil {
+				sink.MediaPlayerChanged(EntityState{EntityID: ch.EntityID, State: "unavailable"}, true)
+			} else {
+				sink.MediaPlayerChanged(*ch.NewState, false)
+			}
+		}
+	}
+}

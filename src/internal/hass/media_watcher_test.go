@@ -1,0 +1,81 @@
+package hass
+
+import (
+	"context"
+	"testing"
+
+	"segue/internal/hass/hasstest"
+)
+
+// recordingSink hands what the watcher reports to the test, in order.
+type recordingSink struct{ events chan sinkEvent }
+
+type sinkEvent struct {
+	full    []EntityState // set for MediaPlayers
+	one     EntityState
+	removed bool
+}
+
+func (s recordingSink) MediaPlayers(states []EntityState) { s.events <- sinkEvent{full: states} }
+func (s recordingSink) MediaPlayerChanged(st EntityState, removed bool) {
+	s.events <- sinkEvent{one: st, removed: removed}
+}
+
+func (s recordingSink) next(t *testing.T, ctx context.Context) sinkEvent {
+	t.Helper()
+	select {
+	case e := <-s.events:
+		return e
+	case <-ctx.Done():
+		t.Fatal("watcher reported nothing")
+		return sinkEvent{}
+	}
+}
+
+// Through the Supervisor's proxy: the full list first, then live changes; after the
+// Core drops the socket, a fresh full list that includes what changed meanwhile.
+func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
+	core, sup := startFakes(t)
+	ctx := testContext(t)
+	kitchen := core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3})
+	client, _ := runClient(t, sup.WebsocketURL(), sup.Token())
+	sink := recordingSink{events: make(chan sinkEvent, 16)}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go WatchMediaPlayers(wctx, client, sink, quietLogger())
+
+	first := sink.next(t, ctx)
+	if len(first.full) != 1 || first.full[0].EntityID != "media_player.kitchen" || first.full[0].State != "idle" ||
+		first.full[0].Attributes["friendly_name"] != "Kitchen" {
+		t.Fatalf("first report %+v", first)
+	}
+	if err := CallMediaPlayer(ctx, client, "media_player.kitchen", "volume_set", map[string]any{"volume_level": 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := sink.next(t, ctx); ev.full != nil || ev.one.Attributes["volume_level"] != 0.5 {
+		t.Fatalf("volume change %+v", ev)
+	}
+	err := CallMediaPlayer(ctx, client, "media_player.kitchen", "join", nil)
+	if !IsCommandError(err, CodeNotFound) {
+		t.Fatalf("unknown service: %v", err)
+	}
+
+	core.DropConnections()
+	kitchen.SetAvailable(false) // while nobody listens
+	// Whether the resync or the new subscription sees it first, unavailable must arrive.
+	for {
+		ev := sink.next(t, ctx)
+		if (len(ev.full) == 1 && ev.full[0].State == "unavailable") || ev.one.State == "unavailable" {
+			break
+		}
+	}
+	resubscribed := map[string]bool{}
+	for _, cmd := range core.Received() {
+		if cmd.Connection > 1 {
+			resubscribed[cmd.Type] = true
+		}
+	}
+	if !resubscribed["subscribe_events"] || !resubscribed["get_states"] {
+		t.Fatalf("after the drop the watcher sent %v, want subscribe_events and get_states again", resubscribed)
+	}
+}

@@ -1,0 +1,168 @@
+package players
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/api"
+	"segue/internal/auth"
+	"segue/internal/clock"
+	"segue/internal/hass"
+	"segue/internal/hass/hasstest"
+	"segue/internal/store"
+)
+
+func quiet() logrus.FieldLogger {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	return l
+}
+
+func testContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// event is one MA event the registry published.
+type event struct {
+	Event, ObjectID string
+	Data            any
+}
+
+// events records published events for tests to wait on.
+type events struct {
+	mu   sync.Mutex
+	list []event
+	news chan struct{}
+}
+
+func newEvents() *events { return &events{news: make(chan struct{}, 1)} }
+
+func (e *events) publish(_ func(*auth.Principal) bool, name, id string, data any) {
+	e.mu.Lock()
+	e.list = append(e.list, event{name, id, data})
+	e.mu.Unlock()
+	select {
+	case e.news <- struct{}{}:
+	default:
+	}
+}
+
+// waitFor returns the first event from index from on that matches.
+func (e *events) waitFor(t *testing.T, ctx context.Context, from *int, match func(event) bool) event {
+	t.Helper()
+	for {
+		e.mu.Lock()
+		for ; *from < len(e.list); *from++ {
+			if ev := e.list[*from]; match(ev) {
+				*from++
+				e.mu.Unlock()
+				return ev
+			}
+		}
+		e.mu.Unlock()
+		select {
+		case <-e.news:
+		case <-ctx.Done():
+			t.Fatal("event not published")
+		}
+	}
+}
+
+// fixture is a registry following a fake Home Assistant through the Supervisor proxy.
+type fixture struct {
+	core   *hasstest.Core
+	client *hass.Client
+	db     *store.DB
+	reg    *Registry
+	ev     *events
+	clock  *clock.Fake
+	dir    string
+}
+
+func openDB(t *testing.T, ctx context.Context, dir string) *store.DB {
+	t.Helper()
+	db, err := store.Open(ctx, filepath.Join(dir, "segue.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func startHA(t *testing.T, clk *clock.Fake) (*hasstest.Core, *hass.Client) {
+	t.Helper()
+	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
+	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
+	client, err := hass.NewClient(hass.ClientOptions{URL: sup.WebsocketURL(), Token: sup.Token(), Logger: quiet(), PingInterval: -1,
+		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, client.Run)
+	return core, client
+}
+
+// run starts background work stopped when the test ends.
+func run(t *testing.T, fn func(ctx context.Context) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); fn(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func newFixture(t *testing.T, ctx context.Context) *fixture {
+	t.Helper()
+	f := &fixture{clock: clock.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)), dir: t.TempDir()}
+	f.core, f.client = startHA(t, f.clock)
+	f.db = openDB(t, ctx, f.dir)
+	f.ev = newEvents()
+	var err error
+	if f.reg, err = NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet(), Publish: f.ev.publish}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) follow(t *testing.T) {
+	run(t, func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, f.client, f.reg, quiet()) })
+}
+
+// call runs a registry command as p and returns its result as JSON.
+func call(t *testing.T, ctx context.Context, r *Registry, p *auth.Principal, name string, args any) (json.RawMessage, error) {
+	t.Helper()
+	raw, _ := json.Marshal(args)
+	for _, c := range r.Commands() {
+		if c.Name == name {
+			if !p.Can(c.Scope) {
+				t.Fatalf("%s needs %s", name, c.Scope)
+			}
+			res, err := c.Handler(ctx, &api.Call{Principal: p, Args: raw})
+			if err != nil {
+				return nil, err
+			}
+			out, _ := json.Marshal(res)
+			return out, nil
+		}
+	}
+	t.Fatalf("no command %s", name)
+	return nil, nil
+}
+
+func admin() *auth.Principal {
+	return &auth.Principal{User: auth.User{ID: "admin", PlayerFilter: []string{}}, Scopes: auth.RoleScopes(auth.RoleAdmin)}
+}
+
+// user is a plain user limited to the listed players (none: all).
+func user(filter ...string) *auth.Principal {
+	return &auth.Principal{User: auth.User{ID: "u1", PlayerFilter: append([]string{}, filter...)}, Scopes: auth.RoleScopes(auth.RoleUser)}
+}
