@@ -153,6 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	info.onboarded.Store(onboarded)
 	a.info = info
 	setup := &setupState{users: a.Users}
+	info.setupPending = setup.pending
 	apiOpts := opts.APIOptions
 	apiOpts.SetupPending = setup.pending
 	if apiOpts.Now == nil {
@@ -288,14 +289,21 @@ type serverInfo struct {
 	id, externalURL string
 	addon           bool
 	onboarded       atomic.Bool
+	setupPending    func(ctx context.Context) bool
 	// remote is set once remote access is built (it needs the web, which needs this).
 	remote *remote.Controller
 }
 
-func (s *serverInfo) get(_ context.Context, info api.ConnInfo) api.ServerInfo {
+func (s *serverInfo) get(ctx context.Context, info api.ConnInfo) api.ServerInfo {
+	// MA counts onboarding as done once its first provider exists. Segue's library
+	// (its provider instances) is configured before anyone signs in, so onboarding
+	// is done once setup is: otherwise the MA apps would open their "add music,
+	// add players" welcome in Settings on every start, for steps Segue does not
+	// take in the app.
+	onboarded := s.onboarded.Load() || (s.setupPending != nil && !s.setupPending(ctx))
 	si := api.ServerInfo{ServerID: s.id, ServerVersion: api.MAServerVersion, SegueVersion: Version, SchemaVersion: api.SchemaVersion,
 		MinSupportedSchemaVersion: api.MinSupportedSchemaVersion, HomeAssistantAddon: s.addon,
-		OnboardDone: s.onboarded.Load(), Name: "Segue", Status: "running"}
+		OnboardDone: onboarded, Name: "Segue", Status: "running"}
 	// The MA apps type base_url/internal_url as strings. A WebRTC connection has no
 	// URL of its own: it gets the configured external URL, else "" (the remote
 	// frontend builds its URLs origin-relative anyway).

@@ -85,4 +85,14 @@ func TestRealFrontendDirect(t *testing.T) {
 	if err != nil || len(albums) != 1 || albums[0].Name != p.Album.Name {
 		t.Fatalf("favourite set in the app: %+v %v", albums, err)
 	}
+	assertSubsonicStar(t, e, p.Album.Name)
+}
+
+// assertSubsonicStar checks, through the Subsonic API, that the album is starred.
+func assertSubsonicStar(t *testing.T, e *env, album string) {
+	t.Helper()
+	starred := e.subsonic(t, "getStarred2", nil)["starred2"].(map[string]any)
+	if !has(names(starred["album"], "name"), album) {
+		t.Fatalf("the favourite the app set is not a Subsonic star: %v", starred)
+	}
 }

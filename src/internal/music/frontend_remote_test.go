@@ -1,0 +1,111 @@
+package music_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/httpx"
+	"segue/internal/library"
+	"segue/internal/remote"
+	"segue/internal/signaling"
+)
+
+// TestRealFrontendRemote: the same walk as TestRealFrontendDirect, with the real
+// frontend paired by remote ID through Segue's signaling server (`segue
+// signaling`, in process) and the remote gateway: commands over the WebRTC data
+// channel, covers through the http_proxy channel.
+func TestRealFrontendRemote(t *testing.T) {
+	build := frontendBuild(t)
+	e := newEnv(t, 24)
+	p := e.pick(t)
+	sigURL := startLoopbackSignaling(t)
+	gw := startLoopbackGateway(t, e, sigURL)
+	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
+	defer fe.Close()
+	env := []string{"MODE=remote", "MAFE_URL=" + fe.URL, "SIGNALING_URL=" + sigURL, "REMOTE_ID=" + remote.FormatRemoteID(gw.RemoteID()),
+		"SEGUE_USER=" + adminUser, "SEGUE_PASS=" + adminPass,
+		"ARTIST_ID=" + p.Artist.ItemID, "ARTIST_NAME=" + p.Artist.Name, "ALBUM_ID=" + p.Album.ItemID, "ALBUM_NAME=" + p.Album.Name,
+		"TRACK_NAME=" + p.Track.Name}
+	out := runFrontend(t, env)
+	if m := regexp.MustCompile(`"login_to_library_ms": (\d+)`).FindStringSubmatch(out); m != nil {
+		t.Logf("login → rendered Library (remote): %s ms", m[1])
+	}
+	var me struct {
+		UserID string `json:"user_id"`
+	}
+	e.call(t, "auth/me", nil, &me)
+	albums, err := e.srv.App.Library.Albums(context.Background(), e.srv.App.Library.Viewer(me.UserID, nil), library.AlbumQuery{Favorite: true})
+	if err != nil || len(albums) != 1 || albums[0].Name != p.Album.Name {
+		t.Fatalf("favourite set in the app over remote access: %+v %v", albums, err)
+	}
+	assertSubsonicStar(t, e, p.Album.Name)
+}
+
+// startLoopbackSignaling runs Segue's signaling server on loopback until the test ends.
+func startLoopbackSignaling(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = signaling.Serve(ctx, ln, signaling.Config{RateLimitPerMinute: 100000, ShutdownTimeout: time.Second}, quietLog())
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return "ws://" + ln.Addr().String() + "/ws"
+}
+
+type loopbackGateway struct {
+	id *remote.Identity
+}
+
+func (g loopbackGateway) RemoteID() string { return g.id.RemoteID() }
+
+// startLoopbackGateway registers a remote gateway for the test server with the
+// signaling server, serving the MA API and the public handler (/imageproxy) as the
+// add-on does; its WebRTC peer offers loopback candidates (the browser runs here).
+func startLoopbackGateway(t *testing.T, e *env, sigURL string) loopbackGateway {
+	t.Helper()
+	id, err := remote.LoadOrCreateIdentity(t.TempDir(), time.Now(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := remote.NewGateway(remote.GatewayConfig{
+		SignalingURL: sigURL, Identity: id, Serve: e.srv.App.API.ServeConn, HTTPHandler: e.srv.App.Web.Handler(httpx.Public),
+		ProxyHost: e.srv.App.PublicAddr(), ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
+		Log: quietLog(), Backoff: remote.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); gw.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(20 * time.Second)
+	for !gw.Connected() {
+		if time.Now().After(deadline) {
+			t.Fatal("the gateway never registered with the signaling server")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return loopbackGateway{id: id}
+}
+
+func quietLog() *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	return l
+}
