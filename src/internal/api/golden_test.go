@@ -74,7 +74,7 @@ func (g *goldenWS) send(raw string) []byte {
 // Regenerate with: go test ./internal/api -run GoldenEnvelopes -update
 func TestGoldenEnvelopes(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC))
-	srv := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}})
+	srv := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	fx := &fixups{}
 	fx.add(srv.App.ServerID, "SERVER_ID")
 	fx.add(strings.TrimPrefix(srv.URL, "http://"), "HOST:PORT")

@@ -84,13 +84,12 @@ func startAddon(t *testing.T, core *hasstest.Core, sup *hasstest.Supervisor, o a
 	if ov.CoreURL == "" {
 		ov.CoreURL = core.URL()
 	}
-	ov.Built = func(p *app.HassParts) { s.Parts = p }
 	argon := apptest.FastArgon2
 	a, err := app.New(context.Background(), cfg, logging.New(s.logs, "debug"), app.Options{Clock: s.Clock, Argon2: &argon, Hass: ov})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
-	s.App = a
+	s.App, s.Parts = a, a.HassParts()
 	listen := o.Listen
 	if listen == nil {
 		listen = func(a *app.App) error { return a.Listen() }

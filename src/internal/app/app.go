@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/api"
+	"segue/internal/apphooks"
 	"segue/internal/apppass"
 	"segue/internal/auth"
 	"segue/internal/clock"
@@ -43,22 +43,7 @@ import (
 const Version = "0.1.0"
 
 // Options are test and tooling hooks; production passes the zero value.
-type Options struct {
-	Clock  clock.Clock
-	Random io.Reader
-	// Argon2 overrides password hashing cost (tests only).
-	Argon2 *secrets.Argon2Params
-	// HashSlots overrides how many password hashes run at once (tests only).
-	HashSlots int
-	// HashTrace hears the hash queue's "queued"/"start" events (tests only).
-	HashTrace func(event, client string)
-	// RoleSource supplies HA roles for ingress users.
-	RoleSource auth.RoleSource
-	// APIOptions tune command sessions.
-	APIOptions api.Options
-	// Hass adjusts the Home Assistant wiring (tests and development).
-	Hass HassOverrides
-}
+type Options = apphooks.Options
 
 // App is one running server.
 type App struct {
@@ -167,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		return nil, err
 	}
 	if a.hass != nil && roles == nil {
-		roles = a.hass.roles
+		roles = a.hass.users.roles()
 	}
 	setup.withHass = a.hass != nil
 	if a.Library, err = openLibrary(ctx, cfg, log, a.Clock, rnd, db); err != nil {

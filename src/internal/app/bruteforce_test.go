@@ -42,9 +42,9 @@ type bruteCase struct {
 	allowance int
 	guesses   int
 	// prepare runs once; guess sends guess number i and classifies the answer.
-	prepare func(t *testing.T, s *apptest.Server) func(i int) (outcome, string)
+	prepare func(t *testing.T, s *apptest.Server[*app.App]) func(i int) (outcome, string)
 	// after runs when the flood is over (e.g. the right credential is refused too).
-	after func(t *testing.T, s *apptest.Server)
+	after func(t *testing.T, s *apptest.Server[*app.App])
 }
 
 var floodClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 400}, Timeout: 60 * time.Second}
@@ -113,7 +113,7 @@ func subsonicVerdict(status int, body []byte, err error, wrongCode int) (outcome
 	return unexpected, string(body)
 }
 
-func subsonicGuess(s *apptest.Server, q url.Values) (outcome, string, int) {
+func subsonicGuess(s *apptest.Server[*app.App], q url.Values) (outcome, string, int) {
 	q.Set("v", "1.16.1")
 	q.Set("c", "bruteforce")
 	q.Set("f", "json")
@@ -130,13 +130,13 @@ func bruteCases() []bruteCase {
 	}
 	return []bruteCase{
 		{name: "POST /auth/login", realHash: true, allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				return func(i int) (outcome, string) {
 					status, body, h, err := postJSON(s.URL+"/auth/login", "", loginBody(fmt.Sprintf("wrong-%03d-pw", i)))
 					return httpVerdict(status, body, h, err, 401)
 				}
 			},
-			after: func(t *testing.T, s *apptest.Server) {
+			after: func(t *testing.T, s *apptest.Server[*app.App]) {
 				// The right password is refused too while the address is throttled.
 				status, body, h, err := postJSON(s.URL+"/auth/login", "", loginBody(bobPassword))
 				if err != nil || status != 429 || h.Get("Retry-After") == "" {
@@ -144,7 +144,7 @@ func bruteCases() []bruteCase {
 				}
 			}},
 		{name: "Subsonic t and s", allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				return func(i int) (outcome, string) {
 					salt := fmt.Sprintf("salt%03d", i)
 					sum := md5.Sum([]byte("guess" + salt))
@@ -153,21 +153,21 @@ func bruteCases() []bruteCase {
 				}
 			}},
 		{name: "Subsonic p", allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				return func(i int) (outcome, string) {
 					o, why, _ := subsonicGuess(s, url.Values{"u": {"bob"}, "p": {fmt.Sprintf("guess-%d", i)}})
 					return o, why
 				}
 			}},
 		{name: "Subsonic p enc:", allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				return func(i int) (outcome, string) {
 					o, why, _ := subsonicGuess(s, url.Values{"u": {"bob"}, "p": {"enc:" + hex.EncodeToString([]byte(fmt.Sprintf("guess-%d", i)))}})
 					return o, why
 				}
 			}},
 		{name: "Subsonic apiKey", allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				return func(i int) (outcome, string) {
 					q := url.Values{"apiKey": {fmt.Sprintf("guessed-key-%d", i)}, "v": {"1.16.1"}, "c": {"bruteforce"}, "f": {"json"}}
 					status, body, _, err := send("GET", s.URL+"/rest/ping?"+q.Encode(), "", "", nil)
@@ -175,7 +175,7 @@ func bruteCases() []bruteCase {
 				}
 			}},
 		{name: "delegation token endpoint", allowance: 3, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				admin := s.Login(t, "admin", "admin-password-1")
 				var created struct {
 					ClientID string `json:"client_id"`
@@ -191,7 +191,7 @@ func bruteCases() []bruteCase {
 				}
 			}},
 		{name: "device user codes", allowance: 5, guesses: 300,
-			prepare: func(t *testing.T, s *apptest.Server) func(int) (outcome, string) {
+			prepare: func(t *testing.T, s *apptest.Server[*app.App]) func(int) (outcome, string) {
 				bob := s.Login(t, "bob", bobPassword)
 				return func(i int) (outcome, string) {
 					status, body, h, err := postJSON(s.URL+"/auth/device/lookup", bob, map[string]any{"user_code": fmt.Sprintf("BCDF%04d", i)})
@@ -207,14 +207,14 @@ func bruteCases() []bruteCase {
 // startBruteServer hashes passwords at the real cost: the gap this closes
 // (throttle consulted before a slow hash, failure counted after it) only
 // shows when a hash takes as long as it does in production.
-func startBruteServer(t *testing.T, realHash bool, trace func(event, client string)) *apptest.Server {
+func startBruteServer(t *testing.T, realHash bool, trace func(event, client string)) *apptest.Server[*app.App] {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	o := app.Options{Clock: clk, HashTrace: trace}
 	if realHash {
 		params := secrets.DefaultArgon2
 		o.Argon2 = &params
 	}
-	s := apptest.Start(t, apptest.Options{App: o})
+	s := apptest.Start(t, app.New, apptest.Options{App: o})
 	t.Cleanup(floodClient.CloseIdleConnections) // before the server stops: it waits for idle keep-alives
 	admin := s.Setup(t, "admin", "admin-password-1")
 	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "bob", "password": bobPassword,
@@ -390,7 +390,7 @@ func (r *hashRecorder) starts() []string {
 func TestLegitimateLoginServedBeforeFloodQueue(t *testing.T) {
 	rec := newHashRecorder()
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk, HashSlots: 1, HashTrace: rec.trace}})
+	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk, HashSlots: 1, HashTrace: rec.trace}})
 	flooder, legit := clientFrom("127.0.0.1"), clientFrom("127.0.0.3")
 	t.Cleanup(flooder.CloseIdleConnections)
 	t.Cleanup(legit.CloseIdleConnections)
@@ -447,7 +447,7 @@ func TestLegitimateLoginServedBeforeFloodQueue(t *testing.T) {
 func BenchmarkAdminLoginDuringFlood(b *testing.B) {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	params := secrets.DefaultArgon2
-	s := apptest.Start(b, apptest.Options{App: app.Options{Clock: clk, Argon2: &params}})
+	s := apptest.Start(b, app.New, apptest.Options{App: app.Options{Clock: clk, Argon2: &params}})
 	flooder, legit := clientFrom("127.0.0.1"), clientFrom("127.0.0.3")
 	b.Cleanup(flooder.CloseIdleConnections)
 	b.Cleanup(legit.CloseIdleConnections)

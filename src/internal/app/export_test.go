@@ -4,3 +4,6 @@ import "segue/internal/feature"
 
 // Modules exposes the feature modules New built, in order (tests only).
 func (a *App) Modules() []feature.Module { return a.modules }
+
+// HassParts exposes the Home Assistant parts New built in add-on mode (tests only).
+func (a *App) HassParts() *HassParts { return a.hass }

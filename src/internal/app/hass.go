@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"segue/internal/apphooks"
 	"segue/internal/auth"
 	"segue/internal/clock"
 	"segue/internal/config"
@@ -28,35 +28,21 @@ type HassParts struct {
 	Supervisor *hass.SupervisorClient
 	// Core is the reconnecting websocket through the Supervisor proxy (as the Supervisor user).
 	Core *hass.Client
-	// Roles maps HA users to roles for ingress and HA sign-in (system-admin ⇒ admin).
-	Roles *hass.RoleSource
+	// Users is HA's user list (cached) for ingress and HA sign-in.
+	Users *hass.Directory
 	// Cloud watches cloud/status; the remote-access gateway subscribes to it in "auto"
 	// mode and calls ICEServers for every session.
 	Cloud  *hass.CloudWatcher
 	SignIn *haauth.Service
 
-	roles     freshRoles
+	users     freshUsers
 	log       logrus.FieldLogger
 	clock     clock.Clock
 	overrides HassOverrides
 }
 
-// HassOverrides adjust the Home Assistant wiring for tests and development; the
-// zero value is production.
-type HassOverrides struct {
-	// CoreURL replaces DefaultHomeAssistantURL.
-	CoreURL string
-	// BrowserURL replaces HA's network/url answer as the URL browsers are sent to.
-	BrowserURL string
-	// RoleTTL replaces hass.DefaultRoleTTL.
-	RoleTTL time.Duration
-	// CloudPollInterval replaces hass.DefaultCloudPollInterval.
-	CloudPollInterval time.Duration
-	// AddonInfoWait replaces how long Listen retries /addons/self/info for the ports.
-	AddonInfoWait time.Duration
-	// Built receives the parts once wired (tests observe them through it).
-	Built func(*HassParts)
-}
+// HassOverrides adjust the Home Assistant wiring for tests and development.
+type HassOverrides = apphooks.Hass
 
 // newHass connects to Home Assistant in add-on mode: the Supervisor REST client,
 // a reconnecting HA Core websocket, the role source for ingress users and the
@@ -79,9 +65,9 @@ func newHass(cfg config.Config, log *logrus.Logger, clk clock.Clock, o HassOverr
 		return nil, err
 	}
 	parts := &HassParts{Supervisor: sup, Core: core, log: l, overrides: o}
-	parts.Roles = hass.NewRoleSource(core, hass.RoleSourceOptions{TTL: o.RoleTTL, Clock: clk})
+	parts.Users = hass.NewDirectory(core, hass.DirectoryOptions{TTL: o.RoleTTL, Clock: clk})
 	parts.Cloud = hass.NewCloudWatcher(core, hass.CloudWatcherOptions{Interval: o.CloudPollInterval, Logger: l})
-	parts.roles = freshRoles{parts.Roles}
+	parts.users = freshUsers{parts.Users}
 	parts.clock = clk
 	return parts, nil
 }
@@ -121,42 +107,35 @@ func (h *HassParts) signIn(users *auth.Users, tokens *auth.Tokens, throttle *aut
 	}
 	h.SignIn = haauth.New(haauth.Deps{
 		Users: users, Tokens: tokens, Throttle: throttle, Clock: h.clock, Random: rnd, Log: h.log,
-		Roles: roles, Directory: h.roles.User,
+		Roles: roles, Directory: h.users.User,
 		CoreURL: coreURL, BrowserURL: browserURL,
 		Available:             func() bool { return core.HAVersion() != "" },
 		AllowSelfRegistration: cfg.AllowSelfRegistration,
 		ReturnURLs:            httpx.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
 	})
-	if o.Built != nil {
-		o.Built(h)
-	}
 	return h.SignIn
 }
 
-// freshRoles re-reads HA's user list once when an id is missing from the cached
+// freshUsers re-reads HA's user list once when an id is missing from the cached
 // copy: a user created in HA a moment ago must not wait for the cache to expire
 // before the sidebar or Sign in with Home Assistant lets them in. The ids come
 // from the Supervisor (ingress) or from HA itself (sign-in), so this cannot be
 // used to make the server hammer HA.
-type freshRoles struct{ *hass.RoleSource }
+type freshUsers struct{ *hass.Directory }
 
-func (r freshRoles) RoleFor(ctx context.Context, haUserID string) (auth.Role, error) {
-	role, err := r.RoleSource.RoleFor(ctx, haUserID)
+func (d freshUsers) User(ctx context.Context, haUserID string) (hass.User, error) {
+	u, err := d.Directory.User(ctx, haUserID)
 	if errors.Is(err, hass.ErrUnknownUser) {
-		r.Invalidate()
-		return r.RoleSource.RoleFor(ctx, haUserID)
-	}
-	return role, err
-}
-
-func (r freshRoles) User(ctx context.Context, haUserID string) (hass.User, error) {
-	u, err := r.RoleSource.User(ctx, haUserID)
-	if errors.Is(err, hass.ErrUnknownUser) {
-		r.Invalidate()
-		return r.RoleSource.User(ctx, haUserID)
+		d.Invalidate()
+		return d.Directory.User(ctx, haUserID)
 	}
 	return u, err
 }
 
-// The role source must satisfy what the ingress resolver consumes.
-var _ auth.RoleSource = freshRoles{}
+// roles are HA users' Segue roles, by auth's rule (HA admin ⇒ admin).
+func (d freshUsers) roles() auth.RoleSource {
+	return auth.HAAdminLookup(func(ctx context.Context, haUserID string) (bool, error) {
+		u, err := d.User(ctx, haUserID)
+		return u.IsAdmin(), err
+	})
+}

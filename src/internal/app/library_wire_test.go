@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/config"
 	"segue/internal/library"
@@ -37,7 +38,7 @@ func waitForScan(t *testing.T, lib *library.Library) library.ScanStatus {
 }
 
 func TestFreshInstallServesADemoLibrary(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	st := waitForScan(t, s.App.Library)
 	if st.Tracks == 0 || st.Failed != 0 {
 		t.Fatalf("demo library scan: %+v", st)
@@ -54,7 +55,7 @@ func TestMusicDirsAreScannedAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := b + "/not-mounted"
-	s := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{a, missing} }})
+	s := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{a, missing} }})
 	st := waitForScan(t, s.App.Library)
 	if st.Tracks != 12 {
 		t.Fatalf("scan: %+v", st)

@@ -10,6 +10,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/api"
+	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/feature"
 	"segue/internal/hass/hasstest"
@@ -108,7 +109,7 @@ func TestDeviceLoginWithAndWithoutHomeAssistant(t *testing.T) {
 		}
 	})
 	t.Run("without Home Assistant", func(t *testing.T) {
-		srv := apptest.Start(t, apptest.Options{})
+		srv := apptest.Start(t, app.New, apptest.Options{})
 		srv.Setup(t, "admin", "admin-password-123") // before the first user, sockets are refused
 		r := authorizationURL(t, srv.URL, map[string]any{"provider_id": "homeassistant", "return_url": "/"})
 		if r["authorization_url"] != nil || r["error"] == nil {

@@ -1,5 +1,6 @@
 // Package apptest starts a real server (real SQLite in a temp dir, real
-// listeners on loopback) for integration tests of any package.
+// listeners on loopback) for integration tests of any package. It does not
+// import app (nothing but cmd/segue does): the test passes app.New in.
 package apptest
 
 import (
@@ -15,7 +16,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"segue/internal/app"
+	"github.com/sirupsen/logrus"
+
+	"segue/internal/apphooks"
 	"segue/internal/config"
 	"segue/internal/logging"
 	"segue/internal/secrets"
@@ -24,9 +27,20 @@ import (
 // FastArgon2 keeps password hashing cheap in tests that are not about hashing.
 var FastArgon2 = secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 
+// App is what Start needs of the server app.New builds.
+type App interface {
+	Listen() error
+	PublicAddr() string
+	IngressAddr() string
+	Run(ctx context.Context) error
+}
+
+// NewApp builds the server: app.New.
+type NewApp[A App] func(ctx context.Context, cfg config.Config, log *logrus.Logger, o apphooks.Options) (A, error)
+
 // Server is a running app.
-type Server struct {
-	App *app.App
+type Server[A App] struct {
+	App A
 	// URL is the public listener's base URL (http://127.0.0.1:port).
 	URL string
 	// IngressURL is the ingress listener's base URL, if configured.
@@ -40,15 +54,15 @@ type Server struct {
 type Options struct {
 	// Config is applied on top of test defaults (data dir, loopback :0 addresses).
 	Config func(c *config.Config)
-	App    app.Options
+	App    apphooks.Options
 	// Ingress adds an ingress listener trusting 127.0.0.1 unless Config changes it.
 	Ingress bool
 	// DataDir reuses a directory (restart tests); empty makes a temp dir.
 	DataDir string
 }
 
-// Start runs a server until the test ends.
-func Start(t testing.TB, o Options) *Server {
+// Start runs the server newApp builds (app.New) until the test ends.
+func Start[A App](t testing.TB, newApp NewApp[A], o Options) *Server[A] {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = o.DataDir
@@ -76,7 +90,7 @@ func Start(t testing.TB, o Options) *Server {
 		o.App.Argon2 = &p
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log, o.App)
+	a, err := newApp(ctx, cfg, log, o.App)
 	if err != nil {
 		cancel()
 		t.Fatalf("app.New: %v", err)
@@ -85,7 +99,7 @@ func Start(t testing.TB, o Options) *Server {
 		cancel()
 		t.Fatalf("listen: %v", err)
 	}
-	s := &Server{App: a, URL: "http://" + a.PublicAddr(), cancel: cancel, done: make(chan error, 1), log: logBuf}
+	s := &Server[A]{App: a, URL: "http://" + a.PublicAddr(), cancel: cancel, done: make(chan error, 1), log: logBuf}
 	if a.IngressAddr() != "" {
 		s.IngressURL = "http://" + a.IngressAddr()
 	}
@@ -95,7 +109,7 @@ func Start(t testing.TB, o Options) *Server {
 }
 
 // Stop shuts the server down (idempotent).
-func (s *Server) Stop(t testing.TB) {
+func (s *Server[A]) Stop(t testing.TB) {
 	s.cancel()
 	select {
 	case <-s.done:
@@ -106,10 +120,10 @@ func (s *Server) Stop(t testing.TB) {
 }
 
 // Logs returns everything logged so far.
-func (s *Server) Logs() string { return s.log.String() }
+func (s *Server[A]) Logs() string { return s.log.String() }
 
 // Setup creates the first admin through POST /setup and returns its token.
-func (s *Server) Setup(t testing.TB, username, password string) string {
+func (s *Server[A]) Setup(t testing.TB, username, password string) string {
 	t.Helper()
 	var out struct {
 		Success bool   `json:"success"`
@@ -124,7 +138,7 @@ func (s *Server) Setup(t testing.TB, username, password string) string {
 }
 
 // Login logs in through POST /auth/login and returns the token.
-func (s *Server) Login(t testing.TB, username, password string) string {
+func (s *Server[A]) Login(t testing.TB, username, password string) string {
 	t.Helper()
 	var out struct {
 		Success bool   `json:"success"`
@@ -139,7 +153,7 @@ func (s *Server) Login(t testing.TB, username, password string) string {
 }
 
 // Call runs a command through POST /api; it returns the status and raw body.
-func (s *Server) Call(t testing.TB, token, command string, args any) (int, []byte) {
+func (s *Server[A]) Call(t testing.TB, token, command string, args any) (int, []byte) {
 	t.Helper()
 	body := map[string]any{"command": command}
 	if args != nil {
@@ -149,7 +163,7 @@ func (s *Server) Call(t testing.TB, token, command string, args any) (int, []byt
 }
 
 // MustCall runs a command and decodes a 200 result into out (may be nil).
-func (s *Server) MustCall(t testing.TB, token, command string, args any, out any) {
+func (s *Server[A]) MustCall(t testing.TB, token, command string, args any, out any) {
 	t.Helper()
 	status, body := s.Call(t, token, command, args)
 	if status != 200 {
@@ -163,7 +177,7 @@ func (s *Server) MustCall(t testing.TB, token, command string, args any, out any
 }
 
 // PostJSON posts v as JSON and decodes the reply into out (if non-nil); returns the status.
-func (s *Server) PostJSON(t testing.TB, path, token string, v any, out any) int {
+func (s *Server[A]) PostJSON(t testing.TB, path, token string, v any, out any) int {
 	t.Helper()
 	status, body := s.Do(t, "POST", path, token, v)
 	if out != nil {
@@ -173,7 +187,7 @@ func (s *Server) PostJSON(t testing.TB, path, token string, v any, out any) int 
 }
 
 // Do sends a request with an optional JSON body and bearer token.
-func (s *Server) Do(t testing.TB, method, path, token string, v any) (int, []byte) {
+func (s *Server[A]) Do(t testing.TB, method, path, token string, v any) (int, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if v != nil {

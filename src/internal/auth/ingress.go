@@ -18,6 +18,23 @@ type StaticRole Role
 
 func (r StaticRole) RoleFor(context.Context, string) (Role, error) { return Role(r), nil }
 
+// HAAdminLookup tells whether a Home Assistant user is in HA's admin group (an
+// unknown or deactivated user is an error). As a RoleSource it is the one rule
+// that maps HA users to Segue roles: HA admin ⇒ Segue admin, anyone else ⇒ user.
+type HAAdminLookup func(ctx context.Context, haUserID string) (bool, error)
+
+func (f HAAdminLookup) RoleFor(ctx context.Context, haUserID string) (Role, error) {
+	admin, err := f(ctx, haUserID)
+	switch {
+	case err != nil:
+		return "", err
+	case admin:
+		return RoleAdmin, nil
+	default:
+		return RoleUser, nil
+	}
+}
+
 // haUserID is the shape of Home Assistant user ids (uuid4 hex).
 var haUserID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 

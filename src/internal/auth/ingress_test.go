@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -77,5 +78,29 @@ func TestIngressHonoursSelfRegistration(t *testing.T) {
 	p, err := closed.Resolve(ctx, haID, "newcomer", "")
 	if err != nil || p.User.Username != "newcomer" {
 		t.Fatalf("linked user refused: %v", err)
+	}
+}
+
+// TestHAAdminLookupIsTheRoleRule: HA admins are Segue admins, other HA users
+// are users, and a lookup that fails gives no role at all.
+func TestHAAdminLookupIsTheRoleRule(t *testing.T) {
+	lookupFailed := errors.New("home assistant unreachable")
+	for _, tc := range []struct {
+		name     string
+		admin    bool
+		err      error
+		wantRole auth.Role
+	}{
+		{"HA admin", true, nil, auth.RoleAdmin},
+		{"HA user", false, nil, auth.RoleUser},
+		{"lookup fails", true, lookupFailed, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lookup := auth.HAAdminLookup(func(context.Context, string) (bool, error) { return tc.admin, tc.err })
+			role, err := lookup.RoleFor(t.Context(), haID)
+			if role != tc.wantRole || !errors.Is(err, tc.err) {
+				t.Fatalf("RoleFor = %q, %v; want %q, %v", role, err, tc.wantRole, tc.err)
+			}
+		})
 	}
 }

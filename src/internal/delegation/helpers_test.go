@@ -23,13 +23,13 @@ const adminPassword = "admin-password-1"
 
 // env is a running server with an admin and test commands that need library scopes.
 type env struct {
-	*apptest.Server
+	*apptest.Server[*app.App]
 	admin string
 }
 
 func start(t *testing.T, o apptest.Options) *env {
 	t.Helper()
-	s := apptest.Start(t, o)
+	s := apptest.Start(t, app.New, o)
 	e := &env{Server: s, admin: s.Setup(t, "admin", adminPassword)}
 	whoami := func(ctx context.Context, c *api.Call) (any, error) {
 		return map[string]any{"user_id": c.Principal.User.ID, "app": c.Principal.AppID, "method": c.Principal.Method}, nil

@@ -17,7 +17,7 @@ import (
 )
 
 type env struct {
-	*apptest.Server
+	*apptest.Server[*app.App]
 	clk   *clock.Fake
 	admin string
 	alice string // alice's session token (the browser)
@@ -26,7 +26,7 @@ type env struct {
 func start(t *testing.T) *env {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}})
+	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	e := &env{Server: s, clk: clk, admin: s.Setup(t, "admin", "admin-password-1")}
 	s.MustCall(t, e.admin, "auth/user/create", map[string]any{"username": "alice", "password": "user-password-1",
 		"email": "alice@example.com"}, nil)

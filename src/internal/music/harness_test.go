@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/config"
 	"segue/internal/library"
@@ -16,7 +17,7 @@ import (
 // env is a real server over a generated library, with an admin signed in on the
 // MA WebSocket.
 type env struct {
-	srv   *apptest.Server
+	srv   *apptest.Server[*app.App]
 	ws    *apptest.WS
 	token string
 	music string
@@ -37,7 +38,7 @@ func newEnvTB(t testing.TB, tracks int) *env {
 	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinSeconds: time.Second, MaxSeconds: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
-	srv := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
+	srv := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
 	waitScanned(t, srv.App.Library)
 	e := &env{srv: srv, music: dir}
 	e.token = srv.Setup(t, adminUser, adminPass)

@@ -20,7 +20,7 @@ import (
 
 // env is a running server with an admin and a regular user, both with app-passwords.
 type env struct {
-	srv        *apptest.Server
+	srv        *apptest.Server[*app.App]
 	clock      *clock.Fake
 	adminToken string
 	userToken  string
@@ -45,7 +45,7 @@ func newEnv(t *testing.T) *env {
 // newEnvWith starts the server on clk with cfg applied to its configuration.
 func newEnvWith(t *testing.T, clk *clock.Fake, cfg func(*config.Config)) *env {
 	t.Helper()
-	srv := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}, Config: cfg})
+	srv := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}, Config: cfg})
 	e := &env{srv: srv, clock: clk}
 	e.adminToken = srv.Setup(t, adminName, adminPass)
 	var created struct {

@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
 // Changing the login password replaces the Subsonic app-password (checklist 26).
 func TestPasswordChangeReplacesAppPassword(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "old-password-1")
 	var revealed struct {
 		Password string `json:"password"`

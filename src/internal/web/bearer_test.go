@@ -8,13 +8,14 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
 // One parser for tokens: every spelling the Authorization header accepts works in
 // the WebSocket `auth` command too, and what one refuses the other refuses.
 func TestOneBearerParser(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	tok := s.Setup(t, "admin", "correct-horse")
 	cases := []struct {
 		name     string
@@ -53,7 +54,7 @@ func TestOneBearerParser(t *testing.T) {
 // A text frame that is not UTF-8 fails the connection with 1007 instead of being
 // parsed and echoed.
 func TestInvalidUTF8TextFrameCloses1007(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	s.Setup(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)
 	if err := ws.C.WriteMessage(websocket.TextMessage, []byte("{\"message_id\":\"1\",\"command\":\"\xff\xfe\"}")); err != nil {

@@ -11,12 +11,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
 // Acceptance 6 of issue 2: exactly one of 50 concurrent setups wins.
 func TestConcurrentSetupOneWins(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	var wins, losses atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 50; i++ {
@@ -43,7 +44,7 @@ func TestConcurrentSetupOneWins(t *testing.T) {
 }
 
 func TestSetupValidation(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	cases := []struct {
 		body   any
 		status int
@@ -69,7 +70,7 @@ func TestSetupValidation(t *testing.T) {
 }
 
 func TestRootRedirectsToSetupThenServes(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(s.URL + "/")
 	if err != nil {
@@ -95,7 +96,7 @@ func TestRootRedirectsToSetupThenServes(t *testing.T) {
 
 // Acceptance 7 of issue 2 over HTTP: identical bodies, and the 4th bad password waits.
 func TestLoginThrottledOverHTTP(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	s.Setup(t, "admin", "password-123")
 	login := func(user, pw string) (int, string) {
 		status, body := s.Do(t, "POST", "/auth/login", "", map[string]any{"credentials": map[string]string{"username": user, "password": pw}})
@@ -118,7 +119,7 @@ func TestLoginThrottledOverHTTP(t *testing.T) {
 }
 
 func TestJSONRPCErrors(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "password-123")
 	raw := func(body, token string) (int, string) {
 		req, _ := http.NewRequest("POST", s.URL+"/api", strings.NewReader(body))
@@ -166,7 +167,7 @@ func TestJSONRPCErrors(t *testing.T) {
 }
 
 func TestPublicListenerIgnoresIdentityHeaders(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
 	s.Setup(t, "admin", "password-123")
 	for _, name := range []string{"X-Remote-User-Id", "x-remote-user-id", "X_Remote_User_Id", "X-REMOTE-USER-ID", "x_remote_user_id"} {
 		req, _ := http.NewRequest("GET", s.URL+"/auth/me", nil)
@@ -185,7 +186,7 @@ func TestPublicListenerIgnoresIdentityHeaders(t *testing.T) {
 
 // Acceptance 5 of issue 2: only the trusted peer with the header logs in, on the ingress listener.
 func TestIngressMatrix(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
 	s.Setup(t, "admin", "password-123")
 	from := func(src string) *http.Client {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
@@ -268,7 +269,7 @@ func TestIngressMatrix(t *testing.T) {
 }
 
 func TestIngressWebSocketAuthenticatedAtConnect(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
 	s.Setup(t, "admin", "password-123")
 	h := http.Header{}
 	h.Set("X-Remote-User-Id", "00112233445566778899aabbccddeeff")
@@ -281,7 +282,7 @@ func TestIngressWebSocketAuthenticatedAtConnect(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	if status, body := s.Do(t, "GET", "/healthz", "", nil); status != 200 || string(body) != "ok\n" {
 		t.Fatalf("healthz: %d %q", status, body)
 	}
@@ -295,7 +296,7 @@ func TestHealthz(t *testing.T) {
 // look-alike deep link; Segue's own pages get no secret in the URL; only the
 // exact MA deep link gets the token it expects.
 func TestLoginRedirectTargets(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	s.Setup(t, "admin", "password-123")
 	login := func(ret string) (int, string) {
 		var out struct {
@@ -320,7 +321,7 @@ func TestLoginRedirectTargets(t *testing.T) {
 // Issue 11 item 8: the public listener may not be framed by other sites; the
 // ingress listener stays frameable by Home Assistant's sidebar.
 func TestFramingPerListener(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
 	s.Setup(t, "admin", "password-123")
 	for _, path := range []string{"/info", "/"} {
 		resp, err := http.Get(s.URL + path)

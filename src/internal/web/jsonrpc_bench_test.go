@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/httpx"
 )
 
 // BenchmarkJSONRPCInfo measures POST /api `info` with a bearer token in-process.
 func BenchmarkJSONRPCInfo(b *testing.B) {
-	s := apptest.Start(b, apptest.Options{})
+	s := apptest.Start(b, app.New, apptest.Options{})
 	tok := s.Setup(b, "admin", "password-123")
 	h := s.App.Web.Handler(httpx.Public)
 	b.ReportAllocs()

@@ -5,12 +5,13 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
 // BenchmarkWSRoundTrip is one `time` command round trip on an authenticated socket.
 func BenchmarkWSRoundTrip(b *testing.B) {
-	s := apptest.Start(b, apptest.Options{})
+	s := apptest.Start(b, app.New, apptest.Options{})
 	tok := s.Setup(b, "admin", "password-123")
 	ws := apptest.DialWS(b, s.URL, nil)
 	ws.Command("auth", map[string]any{"token": tok})

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"segue/internal/api"
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
 // Issue 13: before the first user exists a socket gets ServerInfo, MA's
 // "Setup required" error (pointing at /setup) and is closed; after setup it stays.
 func TestWebSocketBeforeSetup(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	ws := apptest.DialWS(t, s.URL, nil)
 	if ws.Info["server_version"] != api.MAServerVersion || ws.Info["segue_version"] == "" || ws.Info["base_url"] == nil {
 		t.Fatalf("ServerInfo %v", ws.Info)

@@ -30,7 +30,7 @@ func waitClosed(t *testing.T, ws *apptest.WS, start time.Time) {
 
 // Acceptance 2 of issue 2: the MA WebSocket conversation, in raw JSON.
 func TestWebSocketConversation(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	s.Setup(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)
 	if ws.Info["server_id"] == nil || ws.Info["server_version"] == nil || ws.Info["schema_version"] == nil {
@@ -116,7 +116,7 @@ func TestWebSocketConversation(t *testing.T) {
 }
 
 func TestPermissionsOnWebSocket(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "correct-horse")
 	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "guest1", "password": "guest-password", "role": "guest"}, nil)
 	tok := s.Login(t, "guest1", "guest-password")
@@ -132,7 +132,7 @@ func TestPermissionsOnWebSocket(t *testing.T) {
 
 // Acceptance 4 of issue 2: revoking a token closes its socket within a second.
 func TestRevokeClosesWebSocket(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "correct-horse")
 	victim := s.Login(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)
@@ -162,7 +162,7 @@ func TestRevokeClosesWebSocket(t *testing.T) {
 }
 
 func TestDisableUserClosesWebSocket(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "correct-horse")
 	var u struct {
 		ID string `json:"user_id"`
@@ -176,7 +176,7 @@ func TestDisableUserClosesWebSocket(t *testing.T) {
 }
 
 func TestUnauthenticatedSocketClosedAfterDeadline(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{App: app.Options{APIOptions: api.Options{AuthTimeout: 300 * time.Millisecond}}})
+	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{APIOptions: api.Options{AuthTimeout: 300 * time.Millisecond}}})
 	s.Setup(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)
 	_ = ws.C.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -189,7 +189,7 @@ func TestUnauthenticatedSocketClosedAfterDeadline(t *testing.T) {
 // Change events reach the user concerned and admins, not other users, and never
 // unauthenticated sockets.
 func TestChangeEventsAudience(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "correct-horse")
 	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "ann", "password": "ann-password"}, nil)
 	s.MustCall(t, admin, "auth/user/create", map[string]any{"username": "ben", "password": "ben-password"}, nil)

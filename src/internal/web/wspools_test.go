@@ -30,7 +30,7 @@ func dialFrom(ip, base string) (*websocket.Conn, int, error) {
 // the server: they get a small pool of their own (16 per client) and 503
 // beyond it, and a real client still connects, signs in and works.
 func TestAnonymousSocketsCannotCrowdOutClients(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	admin := s.Setup(t, "admin", "correct-horse")
 	var mu sync.Mutex
 	var held []*websocket.Conn
@@ -92,7 +92,7 @@ func TestAnonymousSocketsCannotCrowdOutClients(t *testing.T) {
 // anonymous socket is still closed.
 func TestLoginScreenSocketStaysUsable(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{App: app.Options{Clock: clk}})
+	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	s.Setup(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)
 	for minute := 1; minute <= 5; minute++ {

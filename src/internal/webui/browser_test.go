@@ -52,7 +52,7 @@ func runNode(t *testing.T, script string, env []string, args ...string) string {
 }
 
 // expectFlag tells the driver a feature must be visible because the server registered its command.
-func expectFlag(s *apptest.Server, name, command string) string {
+func expectFlag(s *apptest.Server[*app.App], name, command string) string {
 	if _, ok := s.App.Registry.Lookup(command); ok {
 		return name + "=1"
 	}
@@ -61,7 +61,7 @@ func expectFlag(s *apptest.Server, name, command string) string {
 
 // TestBrowserAccountJourney is acceptance 1, 3, 4 and 5 on the public port.
 func TestBrowserAccountJourney(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{})
+	s := apptest.Start(t, app.New, apptest.Options{})
 	env := []string{
 		expectFlag(s, "SEGUE_EXPECT_SUBSONIC", "subsonic/password/reveal"),
 		expectFlag(s, "SEGUE_EXPECT_REMOTE", "remote_access/info"),
@@ -108,7 +108,7 @@ func TestBrowserIngress(t *testing.T) {
 	core := hasstest.StartCore(t, hasstest.CoreOptions{})
 	ha := core.AddUser(hasstest.User{Username: "marie", Name: "Marie Curie", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
 	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
-	s := apptest.Start(t, apptest.Options{Ingress: true, App: app.Options{RoleSource: auth.StaticRole(auth.RoleAdmin)}})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true, App: app.Options{RoleSource: auth.StaticRole(auth.RoleAdmin)}})
 	s.Setup(t, "owner", "owner-password-1")
 	sup.SetIngressUpstream(s.IngressURL)
 	cookie := sup.NewIngressSession(ha.ID)
@@ -145,7 +145,7 @@ func TestBrowserLibraryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(t.TempDir(), "usb-disk-not-mounted")
-	s := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{music, missing} }})
+	s := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{music, missing} }})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if st := s.App.Library.Scan(ctx, true); st.Tracks != 12 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"segue/internal/api"
+	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/auth"
 )
@@ -16,7 +17,7 @@ const standInRemoteID = "VVPN3TLP34YMGIZDINCEKQKSIR"
 // registerRemoteStandIn adds remote_access/info and /configure when the server has no
 // remote access wired, so the page's remote section (status, grouped ID, QR code, live
 // update from remote_access_updated) can be exercised. It reports whether it did.
-func registerRemoteStandIn(t *testing.T, s *apptest.Server) bool {
+func registerRemoteStandIn(t *testing.T, s *apptest.Server[*app.App]) bool {
 	t.Helper()
 	if _, ok := s.App.Registry.Lookup("remote_access/info"); ok {
 		return false

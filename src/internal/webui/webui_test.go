@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"segue/internal/app"
 	"segue/internal/apptest"
 )
 
@@ -35,7 +36,7 @@ func get(t *testing.T, url string, header http.Header) (*http.Response, string) 
 // TestServing checks what the Go side promises: the page at the root after setup, the
 // assets under ui/, nothing else, no header that forbids framing, and revalidation.
 func TestServing(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Ingress: true})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
 
 	resp, _ := get(t, s.URL+"/", nil)
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "setup" {
