@@ -7,14 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"testing"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/httpx"
-	"segue/internal/library"
 	"segue/internal/remote"
 	"segue/internal/signaling"
 )
@@ -31,23 +29,10 @@ func TestRealFrontendRemote(t *testing.T) {
 	gw := startLoopbackGateway(t, e, sigURL)
 	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
 	defer fe.Close()
-	env := []string{"MODE=remote", "MAFE_URL=" + fe.URL, "SIGNALING_URL=" + sigURL, "REMOTE_ID=" + remote.FormatRemoteID(gw.RemoteID()),
-		"SEGUE_USER=" + adminUser, "SEGUE_PASS=" + adminPass,
-		"ARTIST_ID=" + p.Artist.ItemID, "ARTIST_NAME=" + p.Artist.Name, "ALBUM_ID=" + p.Album.ItemID, "ALBUM_NAME=" + p.Album.Name,
-		"TRACK_NAME=" + p.Track.Name}
+	env := append(walkEnv(p), "MODE=remote", "MAFE_URL="+fe.URL, "SIGNALING_URL="+sigURL, "REMOTE_ID="+remote.FormatRemoteID(gw.RemoteID()))
 	out := runFrontend(t, env)
-	if m := regexp.MustCompile(`"login_to_library_ms": (\d+)`).FindStringSubmatch(out); m != nil {
-		t.Logf("login → rendered Library (remote): %s ms", m[1])
-	}
-	var me struct {
-		UserID string `json:"user_id"`
-	}
-	e.call(t, "auth/me", nil, &me)
-	albums, err := e.srv.App.Library.Albums(context.Background(), e.srv.App.Library.Viewer(me.UserID, nil), library.AlbumQuery{Favorite: true})
-	if err != nil || len(albums) != 1 || albums[0].Name != p.Album.Name {
-		t.Fatalf("favourite set in the app over remote access: %+v %v", albums, err)
-	}
-	assertSubsonicStar(t, e, p.Album.Name)
+	logTimings(t, "remote", out)
+	assertFavourite(t, e, p)
 }
 
 // startLoopbackSignaling runs Segue's signaling server on loopback until the test ends.

@@ -3,12 +3,14 @@ package music_test
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 )
 
 // walkStep is one command the real MA frontend sent, recorded page by page by
-// testdata/js/mafe.mjs (RECORD=…) against Segue. Item ids are placeholders
-// ("$ALBUM_ID", "$ALBUM" for a whole album object, …) filled from this run's library.
+// testdata/js/mafe.mjs (TestRealFrontendDirect with SEGUE_MA_RECORD) against
+// Segue. Item ids are placeholders ("$ALBUM_ID", "$ALBUM" for a whole album
+// object, …) filled from this run's library.
 type walkStep struct {
 	Step    string          `json:"step"`
 	Command string          `json:"command"`
@@ -17,9 +19,10 @@ type walkStep struct {
 
 const walkFixture = "testdata/frontend/walk.json"
 
-// TestReplayFrontendWalk replays the frontend's start-up and page-by-page walk
-// (Discover, Library artists and albums, an album page, an artist page, search, a
-// favourite toggled, Discover again) against a generated library: every command
+// TestReplayFrontendWalk replays the real frontend's recorded start-up and
+// page-by-page walk (Library albums, artists, tracks, playlists, genres, an album
+// page, an artist page, search, a favourite toggled, Discover) against a generated
+// library: every command
 // must succeed (each error is a toast in the real app) and answer the reference's
 // shape.
 func TestReplayFrontendWalk(t *testing.T) {
@@ -27,10 +30,15 @@ func TestReplayFrontendWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var walk []walkStep
-	if err := json.Unmarshal(raw, &walk); err != nil {
+	var file walkFile
+	if err := json.Unmarshal(raw, &file); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.HasPrefix(file.RecordedFrom, "music-assistant/frontend@") || len(file.Steps) == 0 {
+		t.Fatalf("%s must be recorded from the real frontend (SEGUE_MA_RECORD, see TestRealFrontendDirect): recorded_from %q, %d steps",
+			walkFixture, file.RecordedFrom, len(file.Steps))
+	}
+	walk := file.Steps
 	e := newEnv(t, 24)
 	picked := e.pick(t)
 	var me struct {
@@ -55,6 +63,7 @@ func TestReplayFrontendWalk(t *testing.T) {
 	for _, c := range []string{"auth/me", "players/all", "player_queues/all", "providers/manifests", "providers", "config/providers",
 		"music/artists/count", "music/albums/count", "music/tracks/count", "music/playlists/count", "music/radios/count",
 		"music/podcasts/count", "music/audiobooks/count", "music/genres/count", "music/albums/library_items", "music/artists/library_items",
+		"music/tracks/library_items", "music/playlists/library_items", "music/genres/library_items", "music/artists/artist_albums",
 		"music/albums/get_album", "music/albums/album_tracks", "music/artists/get_artist", "music/search", "music/favorites/add_item",
 		"music/recommendations"} {
 		if !seen[c] {

@@ -323,6 +323,10 @@ func shapeOf(command string) func(any, string) error {
 		return isNull
 	case "time":
 		return number
+	case "auth/providers":
+		return listOf(map[string]string{"provider_id": "s", "provider_type": "s", "requires_redirect": "b"})
+	case "music/genres/genre_exclusions_for_media_item":
+		return checkItems
 	}
 	return anyValue
 }

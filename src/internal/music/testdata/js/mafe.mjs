@@ -1,11 +1,11 @@
 // Drives the real Music Assistant web frontend (built from its public source,
 // served on its own origin) against Segue, directly or over remote access:
-// login → Discover → Library artists → albums (covers) → an album page → an artist
-// page → search → toggle a favourite → Discover. Fails on any error result or
+// login → Library albums (covers) → artists → tracks → playlists → genres → an album
+// page → an artist page → search → toggle a favourite → Discover. Fails on any error result or
 // error toast. In direct mode it records every command the frontend sends, page by
 // page, for the Go replay test (RECORD=path).
 // Environment: MAFE_URL SEGUE_URL SEGUE_USER SEGUE_PASS MODE(direct|remote)
-//   REMOTE_ID SIGNALING_URL  ARTIST_ID ARTIST_NAME ALBUM_ID ALBUM_NAME TRACK_NAME
+//   REMOTE_ID SIGNALING_URL  ARTIST_ID ARTIST_NAME ALBUM_ID ALBUM_NAME TRACK_NAME GENRE_NAME
 //   RECORD SEGUE_SCREENSHOT_DIR CHROMIUM
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ const check = (cond, msg) => { if (!cond) throw new Error(msg); };
 
 const recorded = [];   // {step, command, args}
 const errors = [];     // error results and toasts
-let step = 'startup';
+let step = 'connect';
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segue-mafe-'));
@@ -78,7 +78,9 @@ async function main() {
       }).observe(document, { childList: true, subtree: true });
     });
 
-    const start = mode === 'direct' ? env.MAFE_URL + '/#/' : `${env.MAFE_URL}/?remote=1&remote_id=${env.REMOTE_ID}#/`;
+    // Start on the Library's albums view: after sign-in the app renders it
+    // directly, so "login → rendered Library" is what a user waits for.
+    const start = mode === 'direct' ? env.MAFE_URL + '/#/albums' : `${env.MAFE_URL}/?remote=1&remote_id=${env.REMOTE_ID}#/albums`;
     page.setDefaultTimeout(60000);
     await page.goto(start, { waitUntil: 'domcontentloaded', timeout: 120000 });
     if (mode === 'remote') {
@@ -91,15 +93,20 @@ async function main() {
     await shot(page, 'login');
     await page.fill('input[autocomplete="username"]', env.SEGUE_USER);
     await page.fill('input[autocomplete="current-password"]', env.SEGUE_PASS);
+    step = 'startup';
     const t0 = Date.now();
     await page.press('input[autocomplete="current-password"]', 'Enter');
-    await page.waitForFunction(() => location.hash.startsWith('#/discover'), null, { timeout: 60000 });
-    step = 'library-albums';
-    await page.evaluate(() => { location.hash = '#/albums'; });
+    if (!(await page.evaluate(() => location.hash.startsWith('#/albums')))) {
+      await page.waitForFunction(() => !!document.querySelector('nav, aside'), null, { timeout: 60000 });
+      await page.evaluate(() => { location.hash = '#/albums'; });
+    }
     await page.getByText(env.ALBUM_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
     const loginToLibrary = Date.now() - t0;
-    log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "mode": "${mode}"}`);
     await waitCovers(page);
+    const loginToCovers = Date.now() - t0;
+    log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "login_to_covers_ms": ${loginToCovers}, "mode": "${mode}"}`);
+    step = 'library-albums';
+    await settle(page);
     await shot(page, 'albums');
 
     step = 'library-artists';
@@ -107,6 +114,23 @@ async function main() {
     await page.getByText(env.ARTIST_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
     await settle(page);
     await shot(page, 'artists');
+
+    step = 'library-tracks';
+    await page.evaluate(() => { location.hash = '#/tracks'; });
+    await page.getByText(env.TRACK_NAME).first().waitFor({ timeout: 60000 });
+    await settle(page);
+    await shot(page, 'tracks');
+
+    step = 'library-playlists';
+    await page.evaluate(() => { location.hash = '#/playlists'; });
+    await settle(page);
+    await shot(page, 'playlists');
+
+    step = 'library-genres';
+    await page.evaluate(() => { location.hash = '#/genres'; });
+    if (env.GENRE_NAME) await page.getByText(env.GENRE_NAME, { exact: true }).first().waitFor({ timeout: 60000 });
+    await settle(page);
+    await shot(page, 'genres');
 
     step = 'album-page';
     await page.evaluate((id) => { location.hash = '#/albums/library/' + id; }, env.ALBUM_ID);
