@@ -25,14 +25,21 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# actionlint checks the image workflow (.github/workflows/builder.yaml) in the add-on kit.
-# A Go module: installed at a pinned version into GOPATH/bin (scripts/test.sh puts it on PATH).
-actionlint_version=v1.7.12
+# Go tools, each installed at a pinned version into GOPATH/bin (scripts/test.sh puts it on
+# PATH) unless that binary was already built from exactly that module version.
 gobin="$(go env GOPATH)/bin"
-if ! "$gobin/actionlint" -version 2>/dev/null | head -1 | grep -qx "${actionlint_version}"; then
-	echo "test-deps: go install actionlint@${actionlint_version}"
-	GOFLAGS= go install "github.com/rhysd/actionlint/cmd/actionlint@${actionlint_version}"
-fi
+gotool() { # gotool <binary> <module> <version> <package path>
+	if ! go version -m "$gobin/$1" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+$2[[:space:]]+$3[[:space:]]"; then
+		echo "test-deps: go install $4@$3"
+		GOFLAGS='' go install "$4@$3"
+	fi
+}
+# actionlint checks the image workflow (.github/workflows/builder.yaml) in the add-on kit.
+gotool actionlint github.com/rhysd/actionlint v1.7.12 github.com/rhysd/actionlint/cmd/actionlint
+# staticcheck and deadcode keep the tree free of rot (bugs vet misses, unused and unreachable code).
+# staticcheck 0.8.x is the release line that supports this Go (1.26).
+gotool staticcheck honnef.co/go/tools v0.8.2 honnef.co/go/tools/cmd/staticcheck
+gotool deadcode golang.org/x/tools v0.52.0 golang.org/x/tools/cmd/deadcode
 
 while IFS= read -r pkg; do
 	dir=$(dirname "$pkg")

@@ -42,7 +42,7 @@ func genLibrary(args []string) {
 		fmt.Fprintln(os.Stderr, "gen-library: -out is required")
 		os.Exit(2)
 	}
-	opts := mediagen.Options{Tracks: *n, Seed: *seed, MinSeconds: *minDur, MaxSeconds: *maxDur}
+	opts := mediagen.Options{Tracks: *n, Seed: *seed, MinDuration: *minDur, MaxDuration: *maxDur}
 	if *formats != "" {
 		for f := range strings.SplitSeq(*formats, ",") {
 			opts.Variants = append(opts.Variants, mediagen.Variant(strings.TrimSpace(f)))

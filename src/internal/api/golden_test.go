@@ -11,7 +11,7 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/testutil"
 )
 
@@ -73,7 +73,7 @@ func (g *goldenWS) send(raw string) []byte {
 // /info), results, errors, events, and the POST /api answers.
 // Regenerate with: go test ./internal/api -run GoldenEnvelopes -update
 func TestGoldenEnvelopes(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC))
 	srv := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	fx := &fixups{}
 	fx.add(srv.App.ServerID, "SERVER_ID")

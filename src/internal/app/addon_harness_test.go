@@ -13,7 +13,7 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/config"
 	"segue/internal/hass/hasstest"
 	"segue/internal/logging"
@@ -24,7 +24,7 @@ type addonServer struct {
 	App   *app.App
 	Cfg   config.Config
 	Parts *app.HassParts
-	Clock *clock.Fake
+	Clock *clocktest.Fake
 	// URL is the public listener; IngressURL the ingress listener (when on loopback).
 	URL        string
 	IngressURL string
@@ -79,7 +79,7 @@ func startAddon(t *testing.T, core *hasstest.Core, sup *hasstest.Supervisor, o a
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s := &addonServer{Cfg: cfg, Clock: clock.NewFake(time.Now()), logs: &apptest.LockedBuffer{}}
+	s := &addonServer{Cfg: cfg, Clock: clocktest.NewFake(time.Now()), logs: &apptest.LockedBuffer{}}
 	ov := o.Overrides
 	if ov.CoreURL == "" {
 		ov.CoreURL = core.URL()

@@ -62,7 +62,6 @@ type App struct {
 	ServerID string
 
 	modules             []feature.Module
-	info                *serverInfo
 	hass                *HassParts
 	remote              *remote.Controller
 	public              http.Handler
@@ -136,7 +135,6 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	a.Registry = api.NewRegistry()
 	info := &serverInfo{id: a.ServerID, addon: cfg.AddonMode, externalURL: cfg.ExternalURL}
 	info.onboarded.Store(onboarded)
-	a.info = info
 	setup := &setupState{users: a.Users}
 	info.setupPending = setup.pending
 	apiOpts := opts.APIOptions
@@ -262,11 +260,6 @@ func providersOf(modules []feature.Module) func(ctx context.Context) []api.Provi
 		}
 		return out
 	}
-}
-
-// ServerInfo is the first frame and GET /info.
-func (a *App) ServerInfo(ctx context.Context, c api.ConnInfo) api.ServerInfo {
-	return a.info.get(ctx, c)
 }
 
 // serverInfo answers ServerInfo from what the server knows about itself.

@@ -17,7 +17,7 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/secrets"
 )
 
@@ -208,7 +208,7 @@ func bruteCases() []bruteCase {
 // (throttle consulted before a slow hash, failure counted after it) only
 // shows when a hash takes as long as it does in production.
 func startBruteServer(t *testing.T, realHash bool, trace func(event, client string)) *apptest.Server[*app.App] {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	o := app.Options{Clock: clk, HashTrace: trace}
 	if realHash {
 		params := secrets.DefaultArgon2
@@ -389,7 +389,7 @@ func (r *hashRecorder) starts() []string {
 // computed before the flood's queued work.
 func TestLegitimateLoginServedBeforeFloodQueue(t *testing.T) {
 	rec := newHashRecorder()
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk, HashSlots: 1, HashTrace: rec.trace}})
 	flooder, legit := clientFrom("127.0.0.1"), clientFrom("127.0.0.3")
 	t.Cleanup(flooder.CloseIdleConnections)
@@ -445,7 +445,7 @@ func TestLegitimateLoginServedBeforeFloodQueue(t *testing.T) {
 // ratio to the same login with no flood (production hash cost).
 // go test -run x -bench AdminLoginDuringFlood ./internal/app/
 func BenchmarkAdminLoginDuringFlood(b *testing.B) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	params := secrets.DefaultArgon2
 	s := apptest.Start(b, app.New, apptest.Options{App: app.Options{Clock: clk, Argon2: &params}})
 	flooder, legit := clientFrom("127.0.0.1"), clientFrom("127.0.0.3")

@@ -9,14 +9,14 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/secrets"
 	"segue/internal/store"
 )
 
 type fixture struct {
 	db     *store.DB
-	clock  *clock.Fake
+	clock  *clocktest.Fake
 	users  *auth.Users
 	tokens *auth.Tokens
 	login  *auth.Login
@@ -35,7 +35,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, clock: clock.NewFake(t0), kills: &auth.Notifier{}}
+	f := &fixture{db: db, clock: clocktest.NewFake(t0), kills: &auth.Notifier{}}
 	rnd := secrets.NewRandom(rand.Reader)
 	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 4, rand.Reader, nil)
 	f.users = auth.NewUsers(db, f.clock, rnd, hasher, f.kills)

@@ -29,16 +29,13 @@ const (
 	ScopeSystemManage         Scope = "system.manage"
 )
 
-// AllScopes lists every concrete scope (without the wildcard).
+// allScopes lists every concrete scope (without the wildcard).
 var allScopes = []Scope{
 	ScopeLibraryRead, ScopeLibraryWrite, ScopeLibraryManage, ScopePlayersRead, ScopePlayersControl,
 	ScopeQueuesRead, ScopeQueuesControl, ScopeProvidersRead, ScopeConfigPlayersRead, ScopeConfigPlayersWrite,
 	ScopeConfigProvidersRead, ScopeConfigProvidersWrite, ScopeConfigCoreRead, ScopeConfigCoreWrite,
 	ScopeUsersRead, ScopeUsersManage, ScopeUsersImpersonate, ScopeUsersInvite, ScopeSystemRead, ScopeSystemManage,
 }
-
-// AllScopes returns every concrete scope.
-func AllScopes() []Scope { return append([]Scope(nil), allScopes...) }
 
 // ValidScope reports whether s names a known concrete scope.
 func ValidScope(s Scope) bool {

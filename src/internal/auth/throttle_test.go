@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/fail"
 )
 
 func TestThrottleTiers(t *testing.T) {
-	clk := clock.NewFake(t0)
+	clk := clocktest.NewFake(t0)
 	th := auth.NewThrottle(clk)
 	k := auth.PeerKey("10.0.0.1")
 	cases := []struct {
@@ -51,7 +51,7 @@ func TestThrottleTiers(t *testing.T) {
 // Issue 11 item 1: the attempt is reserved before the check, so 300 guesses in
 // flight at once get exactly the first tier's allowance, like sequential ones.
 func TestThrottleCountsAttemptsInFlight(t *testing.T) {
-	clk := clock.NewFake(t0)
+	clk := clocktest.NewFake(t0)
 	th := auth.NewThrottle(clk)
 	keys := auth.LoginKeys("bob", "10.0.0.9")
 	var admitted []*auth.Attempt
@@ -92,7 +92,7 @@ func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 // Issue 11 item 3: the account-wide key sits far above human typing; a
 // stranger's failures from other addresses do not lock the owner out.
 func TestThrottleNoThirdPartyLockout(t *testing.T) {
-	clk := clock.NewFake(t0)
+	clk := clocktest.NewFake(t0)
 	th := auth.NewThrottle(clk)
 	for i := 0; i < 3; i++ {
 		att, _ := th.Begin(auth.LoginKeys("bob", fmt.Sprintf("198.51.100.%d", i))...)

@@ -13,7 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/fail"
 	"segue/internal/secrets"
 	"segue/internal/store"
@@ -24,7 +24,7 @@ type fixture struct {
 	svc    *Service
 	users  *auth.Users
 	tokens *auth.Tokens
-	clk    *clock.Fake
+	clk    *clocktest.Fake
 	ended  []string
 }
 
@@ -36,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
 	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)

@@ -35,17 +35,6 @@ func joinScopes(set auth.ScopeSet) string {
 	return strings.Join(parts, " ")
 }
 
-// splitScopes parses a space-separated scope claim; unknown names are dropped.
-func splitScopes(s string) auth.ScopeSet {
-	out := auth.ScopeSet{}
-	for _, f := range strings.Fields(s) {
-		if sc := auth.Scope(f); auth.ValidScope(sc) && !notDelegable[sc] {
-			out[sc] = struct{}{}
-		}
-	}
-	return out
-}
-
 // typeOK checks the explicit JWT type (RFC 8725 §3.11): "at+jwt" or its media type form.
 func typeOK(tok *jwt.Token) bool {
 	typ, _ := tok.Header["typ"].(string)

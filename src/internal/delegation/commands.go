@@ -47,8 +47,7 @@ func (s *Service) commands() []api.Command {
 				if err != nil {
 					return nil, err
 				}
-				app, secret, err := s.Create(ctx, NewApp{ClientID: a.ClientID, Name: a.Name, Scopes: a.Scopes,
-					AllowedEmails: a.AllowedEmails, AllowedDomains: a.AllowedDomains, Enabled: a.Enabled})
+				app, secret, err := s.Create(ctx, NewApp(a))
 				if err != nil {
 					return nil, err
 				}

@@ -14,10 +14,10 @@ import (
 	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 )
 
-func appOptions(clk *clock.Fake) app.Options { return app.Options{Clock: clk} }
+func appOptions(clk *clocktest.Fake) app.Options { return app.Options{Clock: clk} }
 
 const adminPassword = "admin-password-1"
 

@@ -13,7 +13,7 @@ import (
 
 	"segue/internal/apptest"
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 )
 
 // resign signs claims with the server key and the given typ, as a forger
@@ -50,7 +50,7 @@ func copyClaims(c jwt.MapClaims, change func(jwt.MapClaims)) jwt.MapClaims {
 // Acceptance 2 of issue 6, token request side: each refusal as specified, and
 // unknown email and not-granted email are byte-identical.
 func TestTokenRequestRefusals(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	e := start(t, apptest.Options{App: appOptions(clk)})
 	e.user(t, "alice", "alice@example.com", auth.RoleUser)
 	e.user(t, "bob", "bob@example.com", auth.RoleUser)
@@ -122,7 +122,7 @@ func TestTokenRequestRefusals(t *testing.T) {
 
 // Acceptance 2, token use side: each broken token refused on POST /api.
 func TestDelegatedTokenRefusals(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	e := start(t, apptest.Options{App: appOptions(clk)})
 	aliceID := e.user(t, "alice", "alice@example.com", auth.RoleUser)
 	e.user(t, "erin", "erin@example.com", auth.RoleUser)

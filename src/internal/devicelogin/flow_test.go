@@ -12,20 +12,20 @@ import (
 	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/devicelogin"
 )
 
 type env struct {
 	*apptest.Server[*app.App]
-	clk   *clock.Fake
+	clk   *clocktest.Fake
 	admin string
 	alice string // alice's session token (the browser)
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	e := &env{Server: s, clk: clk, admin: s.Setup(t, "admin", "admin-password-1")}
 	s.MustCall(t, e.admin, "auth/user/create", map[string]any{"username": "alice", "password": "user-password-1",

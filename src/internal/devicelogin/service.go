@@ -344,13 +344,6 @@ func (s *Service) Decide(code string, approve bool, by *auth.Principal, ip strin
 	return nil
 }
 
-// PendingCount is the number of logins held in memory.
-func (s *Service) PendingCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.byDevice)
-}
-
 // cleanClientName keeps a client's self-description short and printable.
 func cleanClientName(s string) string {
 	var b strings.Builder

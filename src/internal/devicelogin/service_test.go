@@ -14,14 +14,14 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/secrets"
 	"segue/internal/store"
 )
 
 type fixture struct {
 	svc   *Service
-	clk   *clock.Fake
+	clk   *clocktest.Fake
 	alice *auth.Principal
 }
 
@@ -33,7 +33,7 @@ func newFixture(t *testing.T, adjust ...func(*Deps)) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
 	users := auth.NewUsers(db, clk, rnd, secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil), kills)

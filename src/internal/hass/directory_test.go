@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
 )
 
@@ -13,7 +13,7 @@ func TestDirectoryFollowsHA(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)
 	client, _ := runClient(t, sup.WebsocketURL(), sup.Token())
-	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	users := NewDirectory(client, DirectoryOptions{TTL: 30 * time.Second, Clock: clk})
 
 	admin := core.AddUser(hasstest.User{Username: "dana", Name: "Dana", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})

@@ -58,13 +58,6 @@ func (s *SupervisorClient) AddonSelfInfo(ctx context.Context) (AddonInfo, error)
 	return info, err
 }
 
-// Info returns GET /info.
-func (s *SupervisorClient) Info(ctx context.Context) (SupervisorInfo, error) {
-	var info SupervisorInfo
-	err := s.do(ctx, http.MethodGet, "/info", nil, &info)
-	return info, err
-}
-
 // supervisorEnvelope is the api_process wrapper of every Supervisor JSON answer.
 type supervisorEnvelope struct {
 	Result  string          `json:"result"`

@@ -34,24 +34,12 @@ func TestSupervisorAddonSelfInfo(t *testing.T) {
 	}
 }
 
-func TestSupervisorInfo(t *testing.T) {
-	_, sup := startFakes(t)
-	c, _ := NewSupervisorClient(SupervisorOptions{BaseURL: sup.URL(), Token: sup.Token()})
-	info, err := c.Info(testContext(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Homeassistant != hasstest.DefaultHAVersion || info.Arch != "amd64" || !info.Supported {
-		t.Fatalf("unexpected info: %+v", info)
-	}
-}
-
 func TestSupervisorErrors(t *testing.T) {
 	_, sup := startFakes(t)
 	ctx := testContext(t)
 
 	wrong, _ := NewSupervisorClient(SupervisorOptions{BaseURL: sup.URL(), Token: "not-the-token"})
-	_, err := wrong.Info(ctx)
+	_, err := wrong.AddonSelfInfo(ctx)
 	var se *SupervisorError
 	if !errors.As(err, &se) || se.Status != http.StatusForbidden {
 		t.Fatalf("wrong token: got %v, want a 403 SupervisorError", err)
@@ -77,7 +65,7 @@ func TestSupervisorBoundedAndMalformedBodies(t *testing.T) {
 	}))
 	defer huge.Close()
 	c, _ := NewSupervisorClient(SupervisorOptions{BaseURL: huge.URL, Token: "t"})
-	if _, err := c.Info(testContext(t)); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := c.AddonSelfInfo(testContext(t)); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("oversized body: got %v", err)
 	}
 
@@ -86,7 +74,7 @@ func TestSupervisorBoundedAndMalformedBodies(t *testing.T) {
 	}))
 	defer notJSON.Close()
 	c, _ = NewSupervisorClient(SupervisorOptions{BaseURL: notJSON.URL, Token: "t"})
-	if _, err := c.Info(testContext(t)); err == nil || !strings.Contains(err.Error(), "not a Supervisor envelope") {
+	if _, err := c.AddonSelfInfo(testContext(t)); err == nil || !strings.Contains(err.Error(), "not a Supervisor envelope") {
 		t.Fatalf("non-envelope body: got %v", err)
 	}
 }

@@ -30,18 +30,3 @@ func (a AddonInfo) PublicPort(containerPort string) (int, bool) {
 	}
 	return *p, true
 }
-
-// SupervisorInfo is the part of GET /info the server uses.
-type SupervisorInfo struct {
-	Supervisor    string   `json:"supervisor"`
-	Homeassistant string   `json:"homeassistant"`
-	HassOS        string   `json:"hassos"`
-	Hostname      string   `json:"hostname"`
-	Machine       string   `json:"machine"`
-	Arch          string   `json:"arch"`
-	SupportedArch []string `json:"supported_arch"`
-	Supported     bool     `json:"supported"`
-	Channel       string   `json:"channel"`
-	Timezone      string   `json:"timezone"`
-	State         string   `json:"state"`
-}

@@ -92,14 +92,6 @@ func (s *OnceStore[T]) Take(secret string) (T, bool) {
 	return e.value, true
 }
 
-// CountLive counts unexpired entries whose value matches.
-func (s *OnceStore[T]) CountLive(match func(T) bool) int {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.countLiveLocked(now, match)
-}
-
 func (s *OnceStore[T]) countLiveLocked(now time.Time, match func(T) bool) int {
 	n := 0
 	for _, e := range s.entries {

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 )
 
 func TestOnceStoreSingleUseAndExpiry(t *testing.T) {
-	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	clk := clocktest.NewFake(time.Unix(1_700_000_000, 0))
 	s := NewOnceStore[string](clk, time.Minute, 2)
 	if err := s.Put("a", "A"); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/library/media"
 	"segue/internal/library/media/mediagen"
 	"segue/internal/store"
@@ -25,7 +25,7 @@ type fixture struct {
 	ctx   context.Context
 	db    *store.DB
 	lib   *Library
-	clock *clock.Fake
+	clock *clocktest.Fake
 	dirs  []string
 }
 
@@ -37,7 +37,7 @@ func newFixture(t testing.TB, nFolders int) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC))}
+	f := &fixture{t: t, ctx: ctx, db: db, clock: clocktest.NewFake(time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC))}
 	for range nFolders {
 		f.dirs = append(f.dirs, t.TempDir())
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -582,14 +581,6 @@ func coalesce(cs []Change) []Change {
 		out = append(out, c)
 	}
 	return out
-}
-
-func relDir(p string) string {
-	d := path.Dir(p)
-	if d == "." {
-		return ""
-	}
-	return d
 }
 
 // releaseMemory gives back what a scan used: SQLite's page caches on the writer

@@ -3,7 +3,6 @@ package music_test
 import (
 	"encoding/json"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -35,7 +34,7 @@ func newEnvB(b *testing.B) *env { return newEnvTB(b, 600) }
 func newEnvTB(t testing.TB, tracks int) *env {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "music")
-	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinSeconds: time.Second, MaxSeconds: 2 * time.Second}); err != nil {
+	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinDuration: time.Second, MaxDuration: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	srv := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
@@ -137,5 +136,3 @@ func (e *env) pick(t *testing.T) ids {
 	}
 	return out
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -13,7 +13,7 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass"
 	"segue/internal/hass/hasstest"
 	"segue/internal/store"
@@ -85,7 +85,7 @@ type fixture struct {
 	db     *store.DB
 	reg    *Registry
 	ev     *events
-	clock  *clock.Fake
+	clock  *clocktest.Fake
 	dir    string
 }
 
@@ -99,7 +99,7 @@ func openDB(t *testing.T, ctx context.Context, dir string) *store.DB {
 	return db
 }
 
-func startHA(t *testing.T, clk *clock.Fake) (*hasstest.Core, *hass.Client) {
+func startHA(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
 	t.Helper()
 	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
 	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
@@ -122,7 +122,7 @@ func run(t *testing.T, fn func(ctx context.Context) error) {
 
 func newFixture(t *testing.T, ctx context.Context) *fixture {
 	t.Helper()
-	f := &fixture{clock: clock.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)), dir: t.TempDir()}
+	f := &fixture{clock: clocktest.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)), dir: t.TempDir()}
 	f.core, f.client = startHA(t, f.clock)
 	f.db = openDB(t, ctx, f.dir)
 	f.ev = newEvents()

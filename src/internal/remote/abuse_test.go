@@ -12,7 +12,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
 )
@@ -123,7 +123,7 @@ func TestCandidateBeforeOfferIsQueued(t *testing.T) {
 }
 
 func TestClientConnectedFloodIsCapped(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
 	h := newHarness(t, func(c *remote.GatewayConfig) { c.Clock = clk })
 	flood := func(prefix string) {
 		for i := 0; i < 100; i++ {

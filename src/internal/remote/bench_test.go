@@ -83,7 +83,7 @@ func (p *rawPair) sendGated(msg []byte, text bool) error {
 		case <-time.After(time.Second):
 		}
 	}
-	_, err := p.ra.(datachannel.ReadWriteCloser).WriteDataChannel(msg, text)
+	_, err := p.ra.WriteDataChannel(msg, text)
 	return err
 }
 

@@ -3,7 +3,6 @@ package remote
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -62,18 +61,6 @@ func withoutCredentials(in []ICEServer) []ICEServer {
 		out = append(out, s)
 	}
 	return out
-}
-
-// hasTURN reports whether the list carries any relay.
-func hasTURN(in []ICEServer) bool {
-	for _, s := range in {
-		for _, u := range s.URLs {
-			if strings.HasPrefix(u, "turn:") || strings.HasPrefix(u, "turns:") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func toPion(in []ICEServer) []webrtc.ICEServer {

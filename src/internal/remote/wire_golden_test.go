@@ -26,7 +26,6 @@ type tap struct {
 	srv      *httptest.Server
 	mu       sync.Mutex
 	frames   map[string]bool // "<role> <dir> <normalised frame>"
-	conns    int
 }
 
 func newTap(t *testing.T, upstream string) *tap {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 )
 
 func newTestLimiter(clk clock.Clock, mut func(*Config)) *limiter {
@@ -16,7 +17,7 @@ func newTestLimiter(clk clock.Clock, mut func(*Config)) *limiter {
 }
 
 func TestLimiterExponentialBlock(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := newTestLimiter(clk, nil)
 	flood := func() time.Duration {
 		t.Helper()
@@ -62,7 +63,7 @@ func TestLimiterExponentialBlock(t *testing.T) {
 }
 
 func TestLimiterFailedLookups(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := newTestLimiter(clk, nil)
 	for i := 0; i < 9; i++ {
 		if l.failedLookup("ip") {
@@ -92,7 +93,7 @@ func TestLimiterFailedLookups(t *testing.T) {
 }
 
 func TestLimiterTableBounded(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := newTestLimiter(clk, func(c *Config) { c.MaxTrackedIPs = 3; c.MaxConnsPerIP = 2 })
 	for _, ip := range []string{"a", "b", "c"} {
 		if ok, _ := l.allow(ip); !ok {

@@ -14,14 +14,14 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/config"
 )
 
 // env is a running server with an admin and a regular user, both with app-passwords.
 type env struct {
 	srv        *apptest.Server[*app.App]
-	clock      *clock.Fake
+	clock      *clocktest.Fake
 	adminToken string
 	userToken  string
 	adminID    string
@@ -39,11 +39,11 @@ const (
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, clock.NewFake(time.Now().Truncate(time.Second)), nil)
+	return newEnvWith(t, clocktest.NewFake(time.Now().Truncate(time.Second)), nil)
 }
 
 // newEnvWith starts the server on clk with cfg applied to its configuration.
-func newEnvWith(t *testing.T, clk *clock.Fake, cfg func(*config.Config)) *env {
+func newEnvWith(t *testing.T, clk *clocktest.Fake, cfg func(*config.Config)) *env {
 	t.Helper()
 	srv := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}, Config: cfg})
 	e := &env{srv: srv, clock: clk}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/config"
 	"segue/internal/library"
 	"segue/internal/library/media/mediagen"
@@ -40,7 +40,7 @@ func newLibEnv(t *testing.T, tracks ...int) *libEnv {
 		le.dirs = append(le.dirs, dir)
 		le.plans = append(le.plans, plan)
 	}
-	le.env = newEnvWith(t, clock.NewFake(goldenTime), func(c *config.Config) {
+	le.env = newEnvWith(t, clocktest.NewFake(goldenTime), func(c *config.Config) {
 		c.MusicDirs = le.dirs
 		c.ScanIntervalMinutes = 0
 	})

@@ -4,8 +4,10 @@ import "testing"
 
 func TestWSLimiter(t *testing.T) {
 	l := newWSLimiter(3, 2)
-	if !l.acquire("a") || !l.acquire("a") {
-		t.Fatal("first two from a refused")
+	for i := range 2 {
+		if !l.acquire("a") {
+			t.Fatalf("acquire %d from a refused", i+1)
+		}
 	}
 	if l.acquire("a") {
 		t.Fatal("third from a allowed past the per-IP cap")

@@ -12,7 +12,7 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 )
 
 func dialFrom(ip, base string) (*websocket.Conn, int, error) {
@@ -91,7 +91,7 @@ func TestAnonymousSocketsCannotCrowdOutClients(t *testing.T) {
 // sends `time` every 60 s; it stays usable for minutes, and a silent
 // anonymous socket is still closed.
 func TestLoginScreenSocketStaysUsable(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk}})
 	s.Setup(t, "admin", "correct-horse")
 	ws := apptest.DialWS(t, s.URL, nil)

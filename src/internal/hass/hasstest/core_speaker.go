@@ -61,7 +61,6 @@ type Speaker struct {
 	fetches     []*Fetch
 	drained     chan struct{} // closed when the current body has been read to the end
 	stopRead    context.CancelFunc
-	beforeOff   string // state to go back to on turn_on / available again
 }
 
 // AddSpeaker adds a media_player entity, idle, and announces it to subscribers.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/clock"
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
 )
 
@@ -113,7 +113,7 @@ func TestAuthorizeRejectsBadClients(t *testing.T) {
 }
 
 func TestTokenErrorsAreExact(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
 	u := core.AddUser(hasstest.User{Username: "ivy", IsActive: true})
 	code := func() string {

@@ -42,7 +42,6 @@ type mp3Frames struct {
 	rate, channels   int
 	remainder        map[int]int // padding accumulator per bit rate
 	out              []byte
-	frames           int
 }
 
 func (m *mp3Frames) samplesPerFrame() int {

@@ -12,11 +12,11 @@ import (
 
 // Options shape a generated library.
 type Options struct {
-	Tracks     int
-	Seed       uint64
-	Variants   []Variant     // formats to use; all when empty
-	MinSeconds time.Duration // track durations are drawn in [MinSeconds, MaxSeconds]
-	MaxSeconds time.Duration
+	Tracks      int
+	Seed        uint64
+	Variants    []Variant     // formats to use; all when empty
+	MinDuration time.Duration // track durations are drawn in [MinDuration, MaxDuration]
+	MaxDuration time.Duration
 }
 
 // Library is a planned library: its tracks and the folder cover images.
@@ -104,10 +104,10 @@ func Plan(opts Options) Library {
 	if len(opts.Variants) == 0 {
 		opts.Variants = AllVariants
 	}
-	if opts.MaxSeconds <= 0 {
-		opts.MinSeconds, opts.MaxSeconds = time.Second, 3*time.Second
+	if opts.MaxDuration <= 0 {
+		opts.MinDuration, opts.MaxDuration = time.Second, 3*time.Second
 	}
-	opts.MinSeconds = min(max(opts.MinSeconds, time.Second/10), opts.MaxSeconds)
+	opts.MinDuration = min(max(opts.MinDuration, time.Second/10), opts.MaxDuration)
 	p := &planner{r: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5e9e)), opts: opts}
 	artists := make([]string, max(opts.Tracks/40, 4))
 	artistIDs := map[string]string{}
@@ -235,7 +235,7 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 		}
 		lib.FolderCovers = append(lib.FolderCovers, FolderCover{Path: path.Join(dir, name+ext), Image: coverImage(n+7, asPNG, 16)})
 	}
-	span := p.opts.MaxSeconds - p.opts.MinSeconds
+	span := p.opts.MaxDuration - p.opts.MinDuration
 	for disc := 1; disc <= discs; disc++ {
 		tracks := 4 + p.r.IntN(11)
 		for i := 1; i <= tracks; i++ {
@@ -278,7 +278,7 @@ func (p *planner) album(lib *Library, n int, artists []string, artistIDs map[str
 				tt.Comment = "Recorded live"
 			}
 			aa := a
-			aa.Duration = p.opts.MinSeconds + time.Duration(p.r.Int64N(int64(span)+1))
+			aa.Duration = p.opts.MinDuration + time.Duration(p.r.Int64N(int64(span)+1))
 			name := fmt.Sprintf("%02d %s%s", i, safe(tt.Title), variant.Ext())
 			if discs > 1 {
 				name = fmt.Sprintf("%d-%s", disc, name)
