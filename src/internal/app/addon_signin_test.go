@@ -30,7 +30,20 @@ func newBrowser(t *testing.T) *browser {
 // get returns the status, the Location header and the body.
 func (b *browser) get(rawURL string) (int, string, string) {
 	b.t.Helper()
-	resp, err := b.c.Get(rawURL)
+	return b.getWith(rawURL, nil)
+}
+
+// getWith is get with request headers (a browser's fetch metadata).
+func (b *browser) getWith(rawURL string, header map[string]string) (int, string, string) {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatalf("GET %s: %v", rawURL, err)
 	}
@@ -256,6 +269,60 @@ func TestSignInWithHomeAssistant(t *testing.T) {
 		srv.Clock.Advance(61 * time.Second)
 		if status, _ := f.exchange(t, codeFrom(t, loc)); status != http.StatusBadRequest {
 			t.Fatalf("expired code: %d, want 400", status)
+		}
+	})
+
+	// The companion app's "Sign in with Home Assistant" reads ?code= from its
+	// deep link as its token (it cannot trade a one-time code): it gets a
+	// session token there, and only there.
+	t.Run("companion app deep link gets a token", func(t *testing.T) {
+		f.calm()
+		const deepLink = "musicassistant://auth/callback"
+		b := newBrowser(t)
+		status, loc, body := b.get(f.atHA(t, b, plain.ID, f.start(t, b, deepLink)))
+		if status != http.StatusFound || !strings.HasPrefix(loc, deepLink+"?code=") {
+			t.Fatalf("callback to the companion app: %d %q %s", status, loc, body)
+		}
+		tok := codeFrom(t, loc)
+		var u auth.User
+		if st, raw := srv.do(t, "GET", "/auth/me", tok, nil); st != 200 || json.Unmarshal(raw, &u) != nil || u.Username != "paula" {
+			t.Fatalf("the deep link's code is not paula's token: %d %s", st, raw)
+		}
+		if status, _ := f.exchange(t, tok); status != http.StatusBadRequest {
+			t.Fatalf("the token also works as a one-time code: %d", status)
+		}
+		// Look-alikes of the deep link are no redirect target at all.
+		for _, bad := range []string{"musicassistant://evil", "musicassistant://auth/callback/x", "musicassistant:evil"} {
+			if status, loc, _ := newBrowser(t).get(srv.URL + "/auth/authorize?provider_id=homeassistant&return_url=" + url.QueryEscape(bad)); status != http.StatusBadRequest || loc != "" {
+				t.Errorf("return_url %q: %d %q", bad, status, loc)
+			}
+		}
+	})
+
+	// Issue 11 item 6: the callback is the sign-in's cookie-bound step. A page
+	// elsewhere that loads it as a frame, an image or a fetch is refused before
+	// the state is spent; the real top-level navigation from HA still lands.
+	t.Run("callback loaded by another site", func(t *testing.T) {
+		f.calm()
+		b := newBrowser(t)
+		cb := f.atHA(t, b, plain.ID, f.start(t, b, srv.URL+"/"))
+		embedded := []map[string]string{
+			{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"},
+			{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+			{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"},
+		}
+		for _, h := range embedded {
+			if status, loc, _ := b.getWith(cb, h); status != http.StatusForbidden || loc != "" {
+				t.Errorf("callback as %s: %d %q", h["Sec-Fetch-Dest"], status, loc)
+			}
+		}
+		nav := map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+		status, loc, body := b.getWith(cb, nav)
+		if status != http.StatusFound {
+			t.Fatalf("HA's redirect after the refused loads: %d %s", status, body)
+		}
+		if status, tok := f.exchange(t, codeFrom(t, loc)); status != 200 || tok == "" {
+			t.Fatalf("exchange: %d", status)
 		}
 	})
 

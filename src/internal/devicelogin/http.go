@@ -169,8 +169,14 @@ func (s *Service) deviceToken(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// principal authenticates the browser on the approval endpoints.
+// principal authenticates the browser on the approval endpoints. On the
+// ingress listener HA's session cookie signs the browser in by itself, so
+// another site's page must not reach them: JSON from the same origin only.
 func (s *Service) principal(w http.ResponseWriter, r *http.Request) (*auth.Principal, bool) {
+	if err := httpx.CheckAmbient(r); err != nil {
+		s.writeFail(w, err)
+		return nil, false
+	}
 	p, err := s.d.Principals.Principal(r)
 	if err != nil && fail.Is(err, fail.KindUnavailable) {
 		s.writeFail(w, err)

@@ -104,7 +104,16 @@ func (s *Service) browserURL(ctx context.Context) (string, error) {
 }
 
 // Callback finishes a sign-in: GET /auth/callback?provider_id=homeassistant&code=…&state=….
+//
+// It is the sign-in's cookie-bound step: HA's page sends the browser here, so
+// it is a cross-site navigation by nature and is held by the state, single use
+// and bound to this browser's cookie. A browser that fetches it as anything but
+// a page (a frame, an image, a script) is refused before the state is touched.
 func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
+	if err := httpx.CheckNavigation(r); err != nil {
+		errorPage(w, http.StatusForbidden, "Authentication failed", "Open this sign-in link as a page, not inside another site.")
+		return
+	}
 	att, wait := s.d.Throttle.Begin(auth.PeerKey(httpx.Peer(r)))
 	if att == nil {
 		httpx.SetRetryAfter(w, wait)

@@ -33,9 +33,15 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "setup.html", pageData{Title: "Setup", ReturnURL: ret})
 }
 
-// setup serves POST /setup: creates the first admin exactly once.
+// setup serves POST /setup: creates the first admin exactly once. On a fresh
+// server anyone may call it, so a page on another site must not (CheckAmbient).
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if err := httpx.CheckAmbient(r); err != nil {
+		status, msg := fail.HTTPStatus(err)
+		loginFailed(w, status, msg)
+		return
+	}
 	var req setupRequest
 	if !readAuthBody(w, r, &req) {
 		return
