@@ -29,6 +29,7 @@ import (
 	"segue/internal/httpx"
 	"segue/internal/libadmin"
 	"segue/internal/library"
+	"segue/internal/music"
 	"segue/internal/remote"
 	"segue/internal/secrets"
 	"segue/internal/store"
@@ -63,7 +64,7 @@ type App struct {
 
 	modules             []feature.Module
 	hass                *HassParts
-	remote              *remote.Controller
+	proxyHost           *localHost
 	public              http.Handler
 	background          []func(ctx context.Context) error
 	opts                Options
@@ -75,7 +76,7 @@ type App struct {
 // New opens the database and key files and builds every part. It does not listen
 // and starts nothing: Run does.
 func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Options) (*App, error) {
-	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock, opts: opts}
+	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock, opts: opts, proxyHost: &localHost{}}
 	if a.Clock == nil {
 		a.Clock = clock.Real{}
 	}
@@ -165,7 +166,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
-	musicMod, err := musicModule(cfg, rnd, a.Library, a.Users, a.API, a.Clock, log)
+	imageKey, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "imageproxy.key"), 32, rnd)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +184,8 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		a.hass.Module(),
 		signIn,
 		{Name: "library", Background: []func(context.Context) error{a.Library.Run}},
+		libadmin.New(libadmin.Deps{Library: a.Library, Publish: a.API.PublishTo, Clock: a.Clock}),
+		music.New(music.Deps{Library: a.Library, Users: a.Users, PublishTo: a.API.PublishTo, ImageKey: imageKey, Clock: a.Clock, Log: log}).Module(),
 		playersMod,
 		subsonic.NewModule(subsonic.ModuleDeps{Passwords: passwords, Principals: principals, Log: log,
 			Handler: subsonic.Deps{Users: a.Users, ServerVersion: Version, Library: a.Library, Clock: a.Clock, Log: log,
@@ -194,9 +197,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		devicelogin.New(devicelogin.Deps{Clock: a.Clock, Random: a.Random, Users: a.Users, Tokens: a.Tokens,
 			Throttle: a.Throttle, Log: log, Principals: principals, ExternalURL: cfg.ExternalURL, ProviderURL: providerURL}).Module(),
 		ui.Module(),
-		musicMod,
 	}
-	a.modules = modules
 
 	proxies, _ := cfg.ProxyPrefixes() // checked by cfg.Validate
 	// Web: both listeners' handlers over the core routes and the modules' routes.
@@ -213,13 +214,16 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	})
 	a.public = a.Web.Handler(httpx.Public)
 
-	// Remote access proxies into the public handler, so it comes after the web.
-	if a.remote, err = newRemote(ctx, cfg, log, a.Clock, rnd, db, a.API, a.public, a.hass, info); err != nil {
+	// Remote access proxies into the public handler, so it is built after the web
+	// (it adds commands and background work, nothing the web serves).
+	remoteAccess, err := newRemote(ctx, cfg, log, a.Clock, rnd, db, a.API, a.public, a.hass, info.remoteChanged(a.API.Publish), a.proxyHost.String)
+	if err != nil {
 		return nil, err
 	}
-	info.remote = a.remote
+	modules = append(modules, remoteAccess.Module())
+	a.modules = modules
 
-	// Registry: the core commands, then each module's, then remote access's.
+	// Registry: the core commands, then each module's.
 	api.RegisterAuthCommands(a.Registry, authDeps)
 	api.RegisterCoreCommands(a.Registry, api.CoreDeps{Info: info.get, Clock: a.Clock, Publish: a.API.Publish,
 		Onboarded: info.onboarded.Load, CompleteOnboarding: info.completeOnboarding(db)})
@@ -227,8 +231,6 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		a.Registry.Register(m.Commands...)
 		tokens.Add(m.Authenticators...)
 	}
-	a.remote.RegisterCommands(a.Registry)
-	libAdmin := libadmin.New(libadmin.Deps{Library: a.Library, Registry: a.Registry, Publish: a.API.PublishTo, Clock: a.Clock})
 
 	// Kill fan-out: who reacts, synchronously, when a user's or token's sessions
 	// end. auth.Tokens drops its own cache first (it subscribes in NewTokens).
@@ -244,7 +246,6 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	for _, m := range modules {
 		a.background = append(a.background, m.Background...)
 	}
-	a.background = append(a.background, remoteJob(a.remote), closeOnStop(libAdmin.Close))
 	ok = true
 	return a, nil
 }
@@ -268,8 +269,7 @@ type serverInfo struct {
 	addon           bool
 	onboarded       atomic.Bool
 	setupPending    func(ctx context.Context) bool
-	// remote is set once remote access is built (it needs the web, which needs this).
-	remote *remote.Controller
+	remoteRunning   atomic.Bool
 }
 
 func (s *serverInfo) get(ctx context.Context, info api.ConnInfo) api.ServerInfo {
@@ -294,10 +294,17 @@ func (s *serverInfo) get(ctx context.Context, info api.ConnInfo) api.ServerInfo 
 		e := s.externalURL
 		si.ExternalURL = &e
 	}
-	if s.remote != nil {
-		si.HasRemoteAccess = s.remote.Info().Running
-	}
+	si.HasRemoteAccess = s.remoteRunning.Load()
 	return si
+}
+
+// remoteChanged follows remote access for has_remote_access and tells MA
+// clients (core_state_updated).
+func (s *serverInfo) remoteChanged(publish func(event, objectID string, data any)) func(context.Context, remote.Info) {
+	return func(ctx context.Context, in remote.Info) {
+		s.remoteRunning.Store(in.Running)
+		publish("core_state_updated", "", s.get(ctx, api.ConnInfo{}))
+	}
 }
 
 func (s *serverInfo) completeOnboarding(db *store.DB) func(ctx context.Context) error {
@@ -344,13 +351,4 @@ func ffmpeg(log *logrus.Logger) string {
 		return ""
 	}
 	return p
-}
-
-// closeOnStop is background work that only releases something at shutdown.
-func closeOnStop(close func()) func(context.Context) error {
-	return func(ctx context.Context) error {
-		<-ctx.Done()
-		close()
-		return nil
-	}
 }

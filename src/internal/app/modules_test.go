@@ -61,7 +61,8 @@ func indexOf(t *testing.T, mods []feature.Module, name string) int {
 }
 
 // TestModuleOrderDoesNotMatter swaps independent modules (device login and HA
-// sign-in, once order-dependent; Subsonic and external apps) and gets the same
+// sign-in, once order-dependent; Subsonic and external apps; remote access and
+// the library page) and gets the same
 // command and route tables: no module takes over another's command.
 func TestModuleOrderDoesNotMatter(t *testing.T) {
 	core := hasstest.StartCore(t, hasstest.CoreOptions{})
@@ -69,11 +70,12 @@ func TestModuleOrderDoesNotMatter(t *testing.T) {
 	srv := startAddon(t, core, sup, addonOptions{})
 	mods := srv.App.Modules()
 	want := tables(t, mods)
-	if !strings.Contains(want, "auth/authorization_url") || !strings.Contains(want, "POST /auth/code") || !strings.Contains(want, "apps/create") {
+	if !strings.Contains(want, "auth/authorization_url") || !strings.Contains(want, "POST /auth/code") || !strings.Contains(want, "apps/create") ||
+		!strings.Contains(want, "remote_access/configure") || !strings.Contains(want, "library/scan") || !strings.Contains(want, "GET /imageproxy") {
 		t.Fatalf("tables miss a module's parts:\n%s", want)
 	}
 	swapped := slices.Clone(mods)
-	for _, pair := range [][2]string{{"devicelogin", "haauth"}, {"subsonic", "delegation"}} {
+	for _, pair := range [][2]string{{"devicelogin", "haauth"}, {"subsonic", "delegation"}, {"remote", "libadmin"}, {"music", "webui"}} {
 		i, j := indexOf(t, swapped, pair[0]), indexOf(t, swapped, pair[1])
 		swapped[i], swapped[j] = swapped[j], swapped[i]
 	}

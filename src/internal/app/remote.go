@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 
 	"segue/internal/api"
 	"segue/internal/clock"
@@ -21,7 +23,7 @@ import (
 // gateway bridges data channels in-process to the command API and proxies HTTP
 // to the public handler only.
 func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk clock.Clock, rnd io.Reader, db *store.DB,
-	apiSrv *api.Server, public http.Handler, h *HassParts, info *serverInfo) (*remote.Controller, error) {
+	apiSrv *api.Server, public http.Handler, h *HassParts, onChange func(context.Context, remote.Info), proxyHost func() string) (*remote.Controller, error) {
 	mode, err := remote.ParseMode(cfg.RemoteAccess)
 	if err != nil {
 		return nil, err
@@ -35,20 +37,13 @@ func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk c
 		cloud = hassCloud{h.Cloud}
 	}
 	l := log.WithField("component", "remote")
-	// Proxied requests carry the public listener's port in Host, so URLs the
-	// handler derives from it point where a direct request would.
-	proxyHost := "localhost"
-	if _, port, err := net.SplitHostPort(cfg.PublicAddr); err == nil && port != "0" {
-		proxyHost = net.JoinHostPort("localhost", port)
-	}
 	return remote.NewController(ctx, remote.ControllerConfig{
 		DataDir: cfg.DataDir, Mode: mode, ICE: ice, Cloud: cloud, Settings: db, Publish: apiSrv.Publish,
-		CoreState: func(ctx context.Context) any { return info.get(ctx, api.ConnInfo{}) },
+		OnChange: onChange, ProxyHost: proxyHost,
 		Gateway: remote.GatewayConfig{
 			SignalingURL: cfg.SignalingURL,
 			Serve:        apiSrv.ServeConn,
 			HTTPHandler:  public,
-			ProxyHost:    proxyHost,
 			API:          remote.NewRTCAPI(remote.RTCOptions{Log: l}),
 			Log:          l,
 			Clock:        clk,
@@ -57,9 +52,22 @@ func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk c
 	})
 }
 
-// remoteJob runs the controller as background work.
-func remoteJob(ctl *remote.Controller) func(context.Context) error {
-	return func(ctx context.Context) error { ctl.Run(ctx); return nil }
+// localHost is the Host header of requests remote access proxies into the
+// public handler: localhost at the public listener's bound port (Listen sets
+// it), so URLs the handler derives from it point where a direct request would.
+type localHost struct{ port atomic.Value }
+
+func (h *localHost) set(addr net.Addr) {
+	if a, ok := addr.(*net.TCPAddr); ok {
+		h.port.Store(strconv.Itoa(a.Port))
+	}
+}
+
+func (h *localHost) String() string {
+	if port, ok := h.port.Load().(string); ok {
+		return net.JoinHostPort("localhost", port)
+	}
+	return "localhost"
 }
 
 // hassCloud adapts the HA cloud watcher to what the remote controller consumes.

@@ -26,6 +26,7 @@ func (a *App) Listen() error {
 			return fmt.Errorf("public listener %s: %w", plan.public, err)
 		}
 		a.publicLn = ln
+		a.proxyHost.set(ln.Addr())
 	}
 	if plan.ingress != "" {
 		ln, err := net.Listen("tcp", plan.ingress)

@@ -11,6 +11,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/clock"
+	"segue/internal/feature"
 	"segue/internal/library"
 )
 
@@ -85,47 +86,51 @@ type Status struct {
 
 // Deps are what the module needs.
 type Deps struct {
-	Library  Library
-	Registry *api.Registry
+	Library Library
 	// Publish sends an event to the sessions to accepts (api.Server.PublishTo).
 	Publish func(to func(*auth.Principal) bool, event, objectID string, data any)
 	Clock   clock.Clock
 }
 
-// Module registers the commands and forwards scan progress; Close stops forwarding.
-type Module struct {
-	d      Deps
-	cancel func()
+// page answers the commands and forwards scan progress.
+type page struct {
+	d Deps
 
 	mu       sync.Mutex
 	lastSent time.Time
 	wasScan  bool
 }
 
-// New registers library/status and library/scan (admins) and starts forwarding progress.
-func New(d Deps) *Module {
-	m := &Module{d: d}
-	d.Registry.Register(
-		api.Command{Name: "library/status", Scope: auth.ScopeLibraryManage,
-			Description: "Music folders (online or offline), scan progress, library totals and the files that could not be read.",
-			Handler:     func(ctx context.Context, _ *api.Call) (any, error) { return m.status(ctx) }},
-		api.Command{Name: "library/scan", Scope: auth.ScopeLibraryManage,
-			Description: "Start a full scan of the music folders (no-op while one runs); returns the scan progress.",
-			Handler: func(ctx context.Context, _ *api.Call) (any, error) {
-				m.d.Library.StartScan()
-				s := scanOf(m.d.Library.Status())
-				s.Scanning = true
-				return s, nil
-			}},
-	)
-	m.cancel = d.Library.Subscribe(m.onEvent)
-	return m
+// New is the library page's module: library/status and library/scan (admins)
+// and scan progress as events, forwarded from now until its background work
+// ends (subscribing here, not in the background work, misses no event of the
+// first scan).
+func New(d Deps) feature.Module {
+	m := &page{d: d}
+	stopForwarding := d.Library.Subscribe(m.onEvent)
+	return feature.Module{Name: "libadmin",
+		Commands: []api.Command{
+			{Name: "library/status", Scope: auth.ScopeLibraryManage,
+				Description: "Music folders (online or offline), scan progress, library totals and the files that could not be read.",
+				Handler:     func(ctx context.Context, _ *api.Call) (any, error) { return m.status(ctx) }},
+			{Name: "library/scan", Scope: auth.ScopeLibraryManage,
+				Description: "Start a full scan of the music folders (no-op while one runs); returns the scan progress.",
+				Handler: func(ctx context.Context, _ *api.Call) (any, error) {
+					m.d.Library.StartScan()
+					s := scanOf(m.d.Library.Status())
+					s.Scanning = true
+					return s, nil
+				}},
+		},
+		Background: []func(context.Context) error{func(ctx context.Context) error {
+			<-ctx.Done()
+			stopForwarding()
+			return nil
+		}},
+	}
 }
 
-// Close stops forwarding events.
-func (m *Module) Close() { m.cancel() }
-
-func (m *Module) onEvent(e library.Event) {
+func (m *page) onEvent(e library.Event) {
 	if e.Scan == nil {
 		return
 	}
@@ -144,7 +149,7 @@ func (m *Module) onEvent(e library.Event) {
 
 func canManage(p *auth.Principal) bool { return p.Can(auth.ScopeLibraryManage) }
 
-func (m *Module) status(ctx context.Context) (Status, error) {
+func (m *page) status(ctx context.Context) (Status, error) {
 	all := library.Viewer{} // admins see every folder
 	out := Status{Folders: []Folder{}, Failures: []Failure{}, Scan: scanOf(m.d.Library.Status())}
 	for _, f := range m.d.Library.Folders(all) {

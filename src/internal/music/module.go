@@ -3,6 +3,7 @@ package music
 import (
 	"context"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -10,6 +11,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/clock"
+	"segue/internal/feature"
 	"segue/internal/library"
 )
 
@@ -23,7 +25,7 @@ type Deps struct {
 	Users *auth.Users
 	// PublishTo sends an event to the sessions whose principal passes the filter.
 	PublishTo func(to func(*auth.Principal) bool, event, objectID string, data any)
-	// Covers serves artwork; nil makes /imageproxy answer 404 for every id.
+	// Covers serves artwork; nil serves the library's own covers.
 	Covers CoverFunc
 	// ImageKey keys the /imageproxy ids (≥ 32 secret bytes).
 	ImageKey []byte
@@ -50,8 +52,35 @@ func New(d Deps) *Module {
 	if m.clock == nil {
 		m.clock = clock.Real{}
 	}
+	if m.covers == nil {
+		m.covers = libraryCovers(d.Library)
+	}
 	m.tasks = newSyncTasks(m.clock)
 	return m
+}
+
+// libraryCovers opens the library's artwork.
+func libraryCovers(lib *library.Library) CoverFunc {
+	return func(ctx context.Context, coverID int64, size int) (io.ReadSeekCloser, string, time.Time, error) {
+		p, err := lib.Cover(ctx, coverID, size)
+		if err != nil {
+			return nil, "", time.Time{}, err
+		}
+		return p.ReadSeekCloser, p.ContentType, p.ModTime, nil
+	}
+}
+
+// Module is what the MA music face adds to the server: MA's core-state and
+// library commands, /imageproxy on both listeners (and so through the remote
+// http_proxy channel, which replays against the public handler), and library
+// changes relayed as MA events.
+func (m *Module) Module() feature.Module {
+	images := http.NewServeMux()
+	m.Mount(images)
+	return feature.Module{Name: "music", Commands: m.Commands(),
+		Routes:     []feature.Route{{Pattern: "GET /imageproxy/{id}", Handler: images}, {Pattern: "GET /imageproxy", Handler: images}},
+		Background: []func(context.Context) error{func(ctx context.Context) error { m.Run(ctx); return nil }},
+	}
 }
 
 // Commands are every MA command the module answers.

@@ -7,6 +7,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/feature"
 )
 
 // ConfigureArgs are remote_access/configure's arguments: MA's {enabled} or Segue's {mode}.
@@ -15,17 +16,24 @@ type ConfigureArgs struct {
 	Mode    *string `json:"mode,omitempty"`
 }
 
-// RegisterCommands adds remote_access/info and remote_access/configure (admin only, as MA).
-func (c *Controller) RegisterCommands(reg *api.Registry) {
-	reg.Register(
-		api.Command{
+// Module is what remote access adds to the server: remote_access/info and
+// remote_access/configure (admin only, as MA), and the controller's loop as
+// background work.
+func (c *Controller) Module() feature.Module {
+	return feature.Module{Name: "remote", Commands: c.commands(),
+		Background: []func(context.Context) error{func(ctx context.Context) error { c.Run(ctx); return nil }}}
+}
+
+func (c *Controller) commands() []api.Command {
+	return []api.Command{
+		{
 			Name: "remote_access/info", Scope: auth.ScopeSystemManage,
 			Description: "Remote access state: enabled, running, connected, remote_id, using_ha_cloud, signaling_url.",
 			Handler: func(ctx context.Context, call *api.Call) (any, error) {
 				return c.Info(), nil
 			},
 		},
-		api.Command{
+		{
 			Name: "remote_access/configure", Scope: auth.ScopeSystemManage,
 			Description: "Turn remote access on, off or auto ({mode}), or MA's {enabled: bool}.",
 			Args:        ConfigureArgs{},
@@ -56,7 +64,7 @@ func (c *Controller) RegisterCommands(reg *api.Registry) {
 				return c.waitApplied(ctx, m), nil
 			},
 		},
-	)
+	}
 }
 
 // waitApplied gives the controller loop a moment to act on the new mode so the reply

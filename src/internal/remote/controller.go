@@ -75,9 +75,13 @@ type ControllerConfig struct {
 	Cloud    CloudSource // nil outside Home Assistant
 	Settings Settings
 	Publish  Publisher
-	// CoreState, when set, is published as core_state_updated (MA clients refresh
-	// has_remote_access from it).
-	CoreState func(ctx context.Context) any
+	// OnChange, when set, hears every change of the visible state, after
+	// EventUpdated is published (the server info follows Running for MA's
+	// has_remote_access).
+	OnChange func(ctx context.Context, in Info)
+	// ProxyHost, when set, is asked for Gateway.ProxyHost each time a gateway
+	// starts (the public listener's port is known only once it is bound).
+	ProxyHost func() string
 	// Gateway is the template for every gateway started (Serve, HTTPHandler, API, limits…).
 	Gateway GatewayConfig
 	Log     logrus.FieldLogger
@@ -321,6 +325,9 @@ func (c *Controller) Run(ctx context.Context) {
 func (c *Controller) newGateway() (*Gateway, error) {
 	gc := c.cfg.Gateway
 	gc.Identity, _ = c.Identity()
+	if c.cfg.ProxyHost != nil {
+		gc.ProxyHost = c.cfg.ProxyHost()
+	}
 	gc.ICE = controllerICE{c}
 	gc.OnState = func(connected bool) {
 		c.mu.Lock()
@@ -350,11 +357,13 @@ func (c *Controller) maybePublish(ctx context.Context) {
 	changed := in != c.last
 	c.last = in
 	c.mu.Unlock()
-	if !changed || c.cfg.Publish == nil {
+	if !changed {
 		return
 	}
-	c.cfg.Publish(EventUpdated, "", in)
-	if c.cfg.CoreState != nil {
-		c.cfg.Publish("core_state_updated", "", c.cfg.CoreState(ctx))
+	if c.cfg.Publish != nil {
+		c.cfg.Publish(EventUpdated, "", in)
+	}
+	if c.cfg.OnChange != nil {
+		c.cfg.OnChange(ctx, in)
 	}
 }

@@ -199,7 +199,7 @@ func TestConfigureCommandPersistsAndRequiresAdmin(t *testing.T) {
 	dir := t.TempDir()
 	h := newCtl(t, remote.ModeAuto, settings, dir)
 	reg := api.NewRegistry()
-	h.ctl.RegisterCommands(reg)
+	reg.Register(h.ctl.Module().Commands...)
 	srv := api.NewServer(reg, tokens{}, func(context.Context, api.ConnInfo) any { return nil }, logrus.New(), api.Options{})
 	admin := &auth.Principal{User: auth.User{ID: "a"}, Scopes: auth.NewScopeSet(auth.ScopeSystemManage)}
 	user := &auth.Principal{User: auth.User{ID: "u"}, Scopes: auth.NewScopeSet(auth.ScopeLibraryRead)}
