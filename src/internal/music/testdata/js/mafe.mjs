@@ -21,6 +21,8 @@ const check = (cond, msg) => { if (!cond) throw new Error(msg); };
 const recorded = [];   // {step, command, args}
 const errors = [];     // error results and toasts
 let step = 'connect';
+const pending = new Map(); // message_id → {step, command, sent}
+const timeline = [];       // answered commands (direct mode): round trip and size
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segue-mafe-'));
@@ -42,11 +44,14 @@ async function main() {
             if (m.command && m.command !== 'auth' && m.command !== 'auth/login') {
               recorded.push({ step, command: m.command, args: m.args || {} });
             }
+            if (m.message_id !== undefined) pending.set(String(m.message_id), { step, command: m.command, sent: Date.now() });
           } catch { /* not JSON */ }
         });
         ws.on('framereceived', (f) => {
           try {
             const m = JSON.parse(f.payload);
+            const p = m.message_id !== undefined && pending.get(String(m.message_id));
+            if (p && !m.partial) { timeline.push({ ...p, ms: Date.now() - p.sent, bytes: f.payload.length }); pending.delete(String(m.message_id)); }
             if (m.error_code !== undefined && m.message_id !== 'connection') {
               errors.push(`${step}: error ${m.error_code} ${m.details}`);
             }
@@ -105,6 +110,7 @@ async function main() {
     await waitCovers(page);
     const loginToCovers = Date.now() - t0;
     log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "login_to_covers_ms": ${loginToCovers}, "mode": "${mode}"}`);
+    for (const c of timeline.filter((c) => c.step === 'startup')) log(`startup ${c.command}: ${c.ms} ms, ${c.bytes} bytes`);
     step = 'library-albums';
     await settle(page);
     await shot(page, 'albums');
