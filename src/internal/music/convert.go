@@ -122,8 +122,8 @@ func (v *view) itemMapping(mediaType string, id int64, name string, img *Image, 
 	return im
 }
 
-func (v *view) artistRefs(refs []library.ArtistRef, fallbackID int64, fallbackName string) []any {
-	out := make([]any, 0, max(1, len(refs)))
+func (v *view) artistRefs(refs []library.ArtistRef, fallbackID int64, fallbackName string) []ItemMapping {
+	out := make([]ItemMapping, 0, max(1, len(refs)))
 	for _, r := range refs {
 		out = append(out, v.itemMapping("artist", r.ID, r.Name, nil, 0))
 	}

@@ -40,28 +40,30 @@ type ProviderMapping struct {
 	Details          *string     `json:"details"`
 }
 
-// Metadata is MA's MediaItemMetadata with every key present (nulls included).
+// Metadata is MA's MediaItemMetadata. Its lists are always present (the frontend
+// dereferences them); its scalars are left out when unknown, as the frontend types
+// every one as optional — in a listing they were a fifth of each item's bytes.
 type Metadata struct {
-	Description         *string  `json:"description"`
-	DescriptionLanguage *string  `json:"description_language"`
-	Review              *string  `json:"review"`
-	Explicit            *bool    `json:"explicit"`
+	Description         *string  `json:"description,omitempty"`
+	DescriptionLanguage *string  `json:"description_language,omitempty"`
+	Review              *string  `json:"review,omitempty"`
+	Explicit            *bool    `json:"explicit,omitempty"`
 	Images              []Image  `json:"images"`
-	Grouping            *string  `json:"grouping"`
+	Grouping            *string  `json:"grouping,omitempty"`
 	Genres              []string `json:"genres"`
-	Mood                *string  `json:"mood"`
-	Style               *string  `json:"style"`
-	Copyright           *string  `json:"copyright"`
-	Lyrics              *string  `json:"lyrics"`
-	LrcLyrics           *string  `json:"lrc_lyrics"`
-	Label               *string  `json:"label"`
+	Mood                *string  `json:"mood,omitempty"`
+	Style               *string  `json:"style,omitempty"`
+	Copyright           *string  `json:"copyright,omitempty"`
+	Lyrics              *string  `json:"lyrics,omitempty"`
+	LrcLyrics           *string  `json:"lrc_lyrics,omitempty"`
+	Label               *string  `json:"label,omitempty"`
 	Links               []any    `json:"links"`
 	Performers          []string `json:"performers"`
-	Preview             *string  `json:"preview"`
-	Popularity          *int     `json:"popularity"`
-	ReleaseDate         *string  `json:"release_date"`
+	Preview             *string  `json:"preview,omitempty"`
+	Popularity          *int     `json:"popularity,omitempty"`
+	ReleaseDate         *string  `json:"release_date,omitempty"`
 	Languages           []string `json:"languages"`
-	LastRefresh         *int64   `json:"last_refresh"`
+	LastRefresh         *int64   `json:"last_refresh,omitempty"`
 }
 
 // base is _MediaItemBase.
@@ -106,21 +108,21 @@ type Artist struct {
 // Album is MA's Album.
 type Album struct {
 	mediaItem
-	Year      *int   `json:"year"`
-	Artists   []any  `json:"artists"`
-	AlbumType string `json:"album_type"`
+	Year      *int          `json:"year"`
+	Artists   []ItemMapping `json:"artists"`
+	AlbumType string        `json:"album_type"`
 }
 
 // Track is MA's Track. Album is a full Album on get_track, an ItemMapping in lists.
 type Track struct {
 	mediaItem
-	Duration      int   `json:"duration"`
-	Artists       []any `json:"artists"`
-	Album         any   `json:"album"`
-	DiscNumber    int   `json:"disc_number"`
-	TrackNumber   int   `json:"track_number"`
-	LastPlayed    int64 `json:"last_played"`
-	AudioMetadata any   `json:"audio_metadata"`
+	Duration      int           `json:"duration"`
+	Artists       []ItemMapping `json:"artists"`
+	Album         any           `json:"album"`
+	DiscNumber    int           `json:"disc_number"`
+	TrackNumber   int           `json:"track_number"`
+	LastPlayed    int64         `json:"last_played"`
+	AudioMetadata any           `json:"audio_metadata"`
 }
 
 // Playlist is MA's Playlist.

@@ -41,10 +41,16 @@ func asList(v any, path string) ([]any, error) {
 }
 
 // keys checks that o has every key with the JSON kind given ("s" string, "b"
-// bool, "n" number, "a" array, "o" object, "?…" nullable, "*" anything).
+// bool, "n" number, "a" array, "o" object, "?…" nullable, "~…" optional: absent
+// or else of that kind, "*" anything).
 func keys(o obj, path string, spec map[string]string) error {
 	for k, kind := range spec {
 		v, ok := o[k]
+		optional := strings.HasPrefix(kind, "~")
+		kind = strings.TrimPrefix(kind, "~")
+		if !ok && optional {
+			continue
+		}
 		if !ok {
 			return bad(path+"."+k, "missing")
 		}
@@ -159,7 +165,7 @@ func checkItem(v any, path string) error {
 		}
 	}
 	md := o["metadata"].(obj)
-	if err := keys(md, path+".metadata", map[string]string{"images": "a", "explicit": "?b", "genres": "?a", "description": "?s"}); err != nil {
+	if err := keys(md, path+".metadata", map[string]string{"images": "a", "explicit": "~?b", "genres": "?a", "description": "~?s", "release_date": "~?s"}); err != nil {
 		return err
 	}
 	for i, img := range md["images"].([]any) {
