@@ -179,6 +179,8 @@ func visible(id string) string { return fmt.Sprintf("!document.getElementById(%q
 // gets the token; a second device is approved with the remembered sign-in; a
 // third is denied.
 func TestVerificationPageInChromium(t *testing.T) {
+	// A one-time code has the shape of the real ones (43 base64url characters).
+	const haOnce = "haOnce_0123456789abcdefghijklmnopqrstuvwxyz"
 	e := start(t)
 	b := startBrowser(t)
 	// A proxy that serves the app under a prefix, as Home Assistant ingress does.
@@ -186,7 +188,7 @@ func TestVerificationPageInChromium(t *testing.T) {
 	target, _ := url.Parse(e.URL)
 	rp := httputil.NewSingleHostReverseProxy(target)
 	// Stand-in for Sign in with Home Assistant's POST /auth/code (add-on mode only):
-	// the one-time code "ha-once" trades for a real session token of alice, once.
+	// the one-time code haOnce trades for a real session token of alice, once.
 	var exchanged atomic.Int32
 	mux := http.NewServeMux()
 	mux.Handle("/", rp)
@@ -194,7 +196,7 @@ func TestVerificationPageInChromium(t *testing.T) {
 		var req struct{ Code string }
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		w.Header().Set("Content-Type", "application/json")
-		if req.Code != "ha-once" || exchanged.Load() > 0 {
+		if req.Code != haOnce || exchanged.Load() > 0 {
 			w.WriteHeader(400)
 			_, _ = w.Write([]byte(`{"success":false,"error":"Invalid or expired code"}`))
 			return
@@ -259,11 +261,11 @@ func TestVerificationPageInChromium(t *testing.T) {
 	// profile state: the code is exchanged once and removed from the address bar.
 	b.eval(`localStorage.removeItem('segue_token'); true`, nil)
 	device, user = e.startDevice(t, "Fourth device")
-	b.navigate(proxy.URL + prefix + "/device?user_code=" + url.QueryEscape(user) + "&code=ha-once")
+	b.navigate(proxy.URL + prefix + "/device?user_code=" + url.QueryEscape(user) + "&code=" + haOnce)
 	b.waitFor("the confirmation after the HA sign-in", visible("confirm"))
 	var after struct{ Href, Token string }
 	b.eval(`({Href: location.href, Token: localStorage.getItem('segue_token') || ''})`, &after)
-	if strings.Contains(after.Href, "ha-once") || after.Token != e.alice || exchanged.Load() != 1 {
+	if strings.Contains(after.Href, haOnce) || after.Token != e.alice || exchanged.Load() != 1 {
 		t.Fatalf("after the HA return: %+v, exchanged %d", after, exchanged.Load())
 	}
 	b.eval(`document.getElementById('approve').click(); true`, nil)
@@ -271,6 +273,26 @@ func TestVerificationPageInChromium(t *testing.T) {
 	if _, r := e.poll(t, device); r["access_token"] == nil {
 		t.Fatalf("fourth device: %v", r)
 	}
+
+	// Issue 11: anyone can send a link with ?code=. Signed in, the page never
+	// trades it (the browser stays alice's); signed out, a session token in
+	// ?code= (someone else's) is not taken — only one-time codes are.
+	exchanged.Store(0)
+	_, user = e.startDevice(t, "Fifth device")
+	b.navigate(proxy.URL + prefix + "/device?user_code=" + url.QueryEscape(user) + "&code=" + haOnce)
+	b.waitFor("the confirmation for the signed-in user", visible("confirm"))
+	b.eval(`({Href: location.href, Token: localStorage.getItem('segue_token') || ''})`, &after)
+	if strings.Contains(after.Href, haOnce) || after.Token != e.alice || exchanged.Load() != 0 {
+		t.Fatalf("a ?code= link while signed in: %+v, exchanged %d", after, exchanged.Load())
+	}
+	b.eval(`localStorage.removeItem('segue_token'); true`, nil)
+	b.navigate(proxy.URL + prefix + "/device?code=" + url.QueryEscape(e.admin))
+	b.waitFor("the sign-in form", visible("signin"))
+	b.eval(`({Href: location.href, Token: localStorage.getItem('segue_token') || ''})`, &after)
+	if strings.Contains(after.Href, e.admin) || after.Token != "" || exchanged.Load() != 0 {
+		t.Fatalf("a session token in ?code= while signed out: %+v, exchanged %d", after, exchanged.Load())
+	}
+	b.eval(fmt.Sprintf(`localStorage.setItem('segue_token', %q); true`, e.alice), nil)
 
 	// A wrong code shows an error, not the confirmation.
 	b.navigate(proxy.URL + prefix + "/device?user_code=BBBB-BBBB")

@@ -178,8 +178,10 @@ async function authenticate() {
 
 // takeReturnedToken handles ?code= from a sign-in redirect (Sign in with Home
 // Assistant): it removes the code from the address bar, then trades the one-time
-// code for a token with POST auth/code (single use, valid 60 s). A value that is
-// already a token (a JWT, from older redirects) is stored as it is.
+// code for a token with POST auth/code (single use, valid 60 s). Only a one-time
+// code is taken, and only by a browser that is not signed in: anyone can send a
+// link with ?code=, so a session token there (someone else's) is ignored, and a
+// signed-in browser never swaps its account for the link's.
 async function takeReturnedToken() {
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
@@ -188,15 +190,17 @@ async function takeReturnedToken() {
   params.delete('onboard');
   const rest = params.toString();
   history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
-  if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(code)) {
-    localStorage.setItem(TOKEN_KEY, code);
-    return;
-  }
+  if (!isOneTimeCode(code) || localStorage.getItem(TOKEN_KEY)) return;
   try {
     const r = await fetch('auth/code', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
     const j = await r.json().catch(() => ({}));
     if (r.ok && j.access_token) localStorage.setItem(TOKEN_KEY, j.access_token);
-  } catch { /* the stored token (if any) or the sign-in page follows */ }
+  } catch { /* the sign-in page follows */ }
+}
+
+/** A one-time code is one base64url word (a session token has dots). */
+function isOneTimeCode(code) {
+  return /^[A-Za-z0-9_-]{20,128}$/.test(code);
 }
 
 const sections = [accountSection, tokensSection, subsonicSection, remoteSection, librarySection, usersSection, appsSection];

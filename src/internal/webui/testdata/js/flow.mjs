@@ -204,6 +204,18 @@ run(async () => {
       body: JSON.stringify({ credentials: { username: admin.user, password: admin.pass } }),
     }).then((r) => r.json());
     check(login.success, 'admin login from Node');
+
+    // Issue 11: a link carrying someone else's session token as ?code= does not
+    // switch the signed-in browser to that account (nor does any ?code= while signed in).
+    const bobToken = await page.evaluate(() => localStorage.getItem('segue_token'));
+    for (const code of [login.token, 'A'.repeat(43)]) {
+      await page.goto(base + '?code=' + encodeURIComponent(code));
+      await uiReady(page);
+      await expectText(page, '#who-name', /^Bob Builder$/, 'a ?code= link leaves the signed-in user as they were');
+      check(!new URL(page.url()).searchParams.has('code'), 'the code was left in the address bar');
+      check(await page.evaluate(() => localStorage.getItem('segue_token')) === bobToken, 'a ?code= link replaced the stored token');
+    }
+    log('ok   ?code= links (a token, a code) do not replace the signed-in user');
     const users = await fetch(new URL('api', base), {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
       body: JSON.stringify({ command: 'auth/users' }),
@@ -215,8 +227,14 @@ run(async () => {
     await shots(page, 'session-ended');
     check(await apiAs(login.token, 'auth/user/enable', { user_id: bobUser.user_id }) === 200, 'admin enables bob again');
 
-    // Throttling: repeated wrong passwords get a message with the wait.
+    // Signed out, a session token in ?code= is not taken either: only one-time codes are.
     await signOut(page);
+    await page.goto(base + '?code=' + encodeURIComponent(login.token));
+    await page.waitForURL(/\/login$/);
+    check(await page.evaluate(() => localStorage.getItem('segue_token')) === null, 'a token from ?code= was stored');
+    log('ok   signed out, a token in ?code= is ignored: the sign-in page opens');
+
+    // Throttling: repeated wrong passwords get a message with the wait.
     let throttled = '';
     for (let i = 0; i < 6 && !throttled; i++) {
       await page.fill('#u', 'nobody');
