@@ -74,7 +74,7 @@ func (s *Service) AuthorizationURLCommand() api.Command {
 			if name == "" {
 				name = "Remote client"
 			}
-			st, err := s.Start(name, httpx.HostOf(c.Info.RemoteAddr))
+			st, err := s.Start(name, httpx.HostOf(c.Info.RemoteAddr), c.Info.Peer)
 			if err != nil {
 				return nil, err
 			}

@@ -2,7 +2,9 @@ package devicelogin_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -428,5 +430,65 @@ func TestVerificationPage(t *testing.T) {
 				t.Errorf("page uses %s", bad)
 			}
 		}
+	}
+}
+
+// clientFrom is an HTTP client whose connections leave from ip (any 127.0.0.0/8
+// address works on loopback), so one test can be many clients.
+func clientFrom(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+}
+
+// startFrom asks for a device code from ip and returns the HTTP status.
+func (e *env) startFrom(t *testing.T, ip string) int {
+	t.Helper()
+	resp, err := clientFrom(ip).PostForm(e.URL+"/auth/device/code", url.Values{"client_id": {"flood"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+// Issue 11 (low), the attack as run: 50 addresses × 20 POST /auth/device/code
+// filled the 1000-entry table and everyone got 503 for ten minutes. Now one
+// network (an IPv4 /24) holds at most MaxPendingPerNetwork unconfirmed logins,
+// and when addresses from many networks do fill the table, the oldest
+// unconfirmed login makes room: a real client is still served.
+func TestDeviceCodeFloodDoesNotLockOthersOut(t *testing.T) {
+	e := start(t)
+	count := func(from func(i int) string) map[int]int {
+		got := map[int]int{}
+		for i := 0; i < 50; i++ {
+			for j := 0; j < 20; j++ {
+				got[e.startFrom(t, from(i))]++
+			}
+		}
+		return got
+	}
+	oneNetwork := count(func(i int) string { return fmt.Sprintf("127.0.9.%d", i+1) })
+	if oneNetwork[200] != devicelogin.MaxPendingPerNetwork || oneNetwork[429] != 1000-devicelogin.MaxPendingPerNetwork {
+		t.Fatalf("50 addresses of one /24 × 20: %v; want %d admitted, the rest 429", oneNetwork, devicelogin.MaxPendingPerNetwork)
+	}
+
+	e.clk.Advance(devicelogin.TTL + time.Second)
+	manyNetworks := count(func(i int) string { return fmt.Sprintf("127.%d.1.1", 10+i) })
+	if manyNetworks[200] != 1000 {
+		t.Fatalf("50 networks × 20: %v", manyNetworks)
+	}
+	// The table is full of the flood's logins; a real client still starts one,
+	// and so does the next flood request (each evicts the oldest unconfirmed).
+	device, user := e.startDevice(t, "Living room TV")
+	if status, r := e.approve(t, e.alice, user, true); status != 200 {
+		t.Fatalf("approving the real client's login: %d %v", status, r)
+	}
+	if status := e.startFrom(t, "127.99.1.1"); status != 200 {
+		t.Fatalf("a flood request after the real login: %d", status)
+	}
+	e.clk.Advance(devicelogin.DefaultInterval)
+	if _, r := e.poll(t, device); r["access_token"] == nil {
+		t.Fatalf("the real client's login did not survive the flood: %v", r)
 	}
 }

@@ -119,7 +119,7 @@ func (s *Service) deviceCode(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = p["client_id"]
 	}
-	st, err := s.Start(name, httpx.PeerIP(r))
+	st, err := s.Start(name, httpx.PeerIP(r), httpx.Peer(r))
 	if err != nil {
 		s.writeFail(w, err)
 		return

@@ -10,6 +10,7 @@ package devicelogin
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -33,7 +34,10 @@ const (
 	maxInterval     = 60 * time.Second
 	MaxPending      = 1000
 	MaxPendingPerIP = 20
-	maxClientName   = 100
+	// MaxPendingPerNetwork bounds a client's neighbours together (an IPv4 /24,
+	// an IPv6 /64), so many addresses of one network cannot fill the table.
+	MaxPendingPerNetwork = 50
+	maxClientName        = 100
 	// PagePath is the verification page (relative to the server root; stable, the web UI links to it).
 	PagePath = "device"
 )
@@ -77,6 +81,8 @@ type pending struct {
 	userCode   string
 	client     string
 	ip         string
+	peer       string // the client as throttles name it
+	network    string // its IPv4 /24 or IPv6 /64
 	created    time.Time
 	expires    time.Time
 	interval   time.Duration
@@ -111,24 +117,47 @@ type Started struct {
 	Interval   time.Duration
 }
 
-// Start opens a login for a client (name as it introduced itself, ip its address).
-func (s *Service) Start(client, ip string) (Started, error) {
+// Start opens a login for a client: name as it introduced itself, ip its
+// address (shown to the approver), peer the client as the throttles name it
+// (httpx.Peer; "" means ip). Each client and each network (IPv4 /24, IPv6 /64)
+// may hold only so many unconfirmed logins; when the table is full the oldest
+// unconfirmed login makes room, so a flood from many networks cannot lock
+// everyone else out.
+func (s *Service) Start(client, ip, peer string) (Started, error) {
 	now := s.d.Clock.Now()
 	client = cleanClientName(client)
+	if peer == "" {
+		peer = auth.PeerOf(ip)
+	}
+	network := networkOf(peer)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pruneLocked(now)
-	if len(s.byDevice) >= MaxPending {
-		return Started{}, fail.Unavailable(errTooMany)
-	}
-	perIP := 0
+	perPeer, perNetwork := 0, 0
+	var oldest *pending
 	for _, p := range s.byDevice {
-		if p.ip == ip && p.state == statePending {
-			perIP++
+		if p.state != statePending {
+			continue
+		}
+		if p.peer == peer {
+			perPeer++
+		}
+		if p.network == network {
+			perNetwork++
+		}
+		if oldest == nil || p.created.Before(oldest.created) {
+			oldest = p
 		}
 	}
-	if perIP >= MaxPendingPerIP {
+	if perPeer >= MaxPendingPerIP || perNetwork >= MaxPendingPerNetwork {
 		return Started{}, fail.RateLimited(DefaultInterval)
+	}
+	if len(s.byDevice) >= MaxPending {
+		if oldest == nil { // every login is approved and waits for its poll
+			return Started{}, fail.Unavailable(errTooMany)
+		}
+		s.removeLocked(oldest)
+		s.d.Log.WithFields(logrus.Fields{"client": oldest.client, "ip": oldest.ip}).Warn("device login table full: the oldest unconfirmed login was dropped")
 	}
 	device := s.d.Random.Token(32)
 	var user string
@@ -138,11 +167,32 @@ func (s *Service) Start(client, ip string) (Started, error) {
 			break
 		}
 	}
-	p := &pending{deviceHash: secrets.SHA256Hex(device), userCode: user, client: client, ip: ip, created: now,
-		expires: now.Add(TTL), interval: DefaultInterval}
+	p := &pending{deviceHash: secrets.SHA256Hex(device), userCode: user, client: client, ip: ip, peer: peer, network: network,
+		created: now, expires: now.Add(TTL), interval: DefaultInterval}
 	s.byDevice[p.deviceHash], s.byUser[user] = p, p
 	s.d.Log.WithFields(logrus.Fields{"client": client, "ip": ip}).Info("device login started")
 	return Started{DeviceCode: device, UserCode: user, ExpiresIn: TTL, Interval: DefaultInterval}, nil
+}
+
+// networkOf names the network a client belongs to: an IPv4 address's /24, an
+// IPv6 /64 (peers already are), the same under a channel tag ("webrtc/…");
+// anything else (an HA user through ingress) is its own network.
+func networkOf(peer string) string {
+	if tag, rest, ok := strings.Cut(peer, "/"); ok {
+		if _, err := netip.ParseAddr(rest); err == nil {
+			return tag + "/" + networkOf(rest)
+		}
+	}
+	if ip, err := netip.ParseAddr(peer); err == nil {
+		bits := 64
+		if ip.Unmap().Is4() {
+			bits = 24
+		}
+		if p, err := ip.Unmap().WithZone("").Prefix(bits); err == nil {
+			return p.String()
+		}
+	}
+	return peer
 }
 
 type errString string

@@ -58,7 +58,7 @@ func newFixture(t *testing.T, adjust ...func(*Deps)) *fixture {
 // Many clients polling an approved login at once: exactly one gets the token.
 func TestConcurrentPollsDeliverOnce(t *testing.T) {
 	f := newFixture(t)
-	st, err := f.svc.Start("TV", "192.0.2.1")
+	st, err := f.svc.Start("TV", "192.0.2.1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestCodesAreRandomAndUnguessable(t *testing.T) {
 	f := newFixture(t)
 	seen := map[string]bool{}
 	for i := 0; i < 15; i++ {
-		st, err := f.svc.Start("x", "192.0.2."+string(rune('0'+i%10)))
+		st, err := f.svc.Start("x", "192.0.2."+string(rune('0'+i%10)), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,4 +253,22 @@ func FuzzParseAuthorizationURLArgs(f *testing.F) {
 			t.Fatalf("client name of %d runes", len([]rune(name)))
 		}
 	})
+}
+
+func TestNetworkOf(t *testing.T) {
+	cases := map[string]string{
+		"203.0.113.7":             "203.0.113.0/24",
+		"::ffff:203.0.113.7":      "203.0.113.0/24",
+		"2001:db8:1:2::/64":       "2001:db8:1:2::/64",
+		"2001:db8:1:2:3:4:5:6":    "2001:db8:1:2::/64",
+		"webrtc/198.51.100.9":     "webrtc/198.51.100.0/24",
+		"webrtc/2001:db8:1:2::9":  "webrtc/2001:db8:1:2::/64",
+		"ha-user:0123456789abcde": "ha-user:0123456789abcde",
+		"webrtc/unknown":          "webrtc/unknown",
+	}
+	for peer, want := range cases {
+		if got := networkOf(peer); got != want {
+			t.Errorf("networkOf(%q) = %q, want %q", peer, got, want)
+		}
+	}
 }
