@@ -12,12 +12,15 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	_ "github.com/mattn/go-sqlite3"
+
+	"segue/internal/testutil"
 )
 
 // buildBinary compiles segue once per test run.
@@ -109,7 +112,8 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		}(i)
 	}
 	var closeCodes []int
-	for i := 0; i < 4; i++ { // live WebSockets that must be closed with 1001
+	var answered atomic.Int32 // sockets past their auth answer (the ServerInfo frame, then the answer)
+	for i := 0; i < 4; i++ {  // live WebSockets that must be closed with 1001
 		c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -119,7 +123,10 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		go func(c *websocket.Conn) {
 			defer wg.Done()
 			defer c.Close()
-			for {
+			for n := 1; ; n++ {
+				if n == 3 {
+					answered.Add(1)
+				}
 				if _, _, err := c.ReadMessage(); err != nil {
 					if ce, ok := err.(*websocket.CloseError); ok {
 						mu.Lock()
@@ -131,7 +138,12 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			}
 		}(c)
 	}
-	time.Sleep(time.Second)
+	// SIGTERM only once load is flowing and every socket is authenticated.
+	testutil.WaitFor(t, 30*time.Second, "load and four authenticated WebSockets", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return requests >= 20 && answered.Load() == 4
+	})
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -153,6 +165,9 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	t.Logf("stopped %v after SIGTERM; %d requests served during the test", elapsed, requests)
 	if requests == 0 {
 		t.Fatal("no load reached the server")
+	}
+	if len(closeCodes) != 4 {
+		t.Errorf("%d WebSockets saw a close frame, want all 4", len(closeCodes))
 	}
 	for _, code := range closeCodes {
 		if code != websocket.CloseGoingAway {

@@ -14,6 +14,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/fail"
+	"segue/internal/testutil"
 )
 
 // memConn is an in-memory Conn fed from a slice.
@@ -40,9 +41,7 @@ func (c *memConn) Receive(ctx context.Context) ([]byte, error) {
 	select {
 	case m, ok := <-c.in:
 		if !ok {
-			for i := 0; i < 200 && c.sent() < c.linger; i++ {
-				time.Sleep(10 * time.Millisecond)
-			}
+			testutil.Eventually(2*time.Second, func() bool { return c.sent() >= c.linger })
 			return nil, io.EOF
 		}
 		return m, nil

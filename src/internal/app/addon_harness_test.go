@@ -17,6 +17,7 @@ import (
 	"segue/internal/config"
 	"segue/internal/hass/hasstest"
 	"segue/internal/logging"
+	"segue/internal/testutil"
 )
 
 // addonServer is the real server in add-on mode against the HA fakes.
@@ -123,13 +124,8 @@ func startAddon(t *testing.T, core *hasstest.Core, sup *hasstest.Supervisor, o a
 // waitConnected waits until the HA websocket is up (the provider is listed only then).
 func (s *addonServer) waitConnected(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Parts.Core.HAVersion() == "" {
-		if time.Now().After(deadline) {
-			t.Fatal("the server did not connect to the fake Home Assistant within 10 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 10*time.Second, "the server to connect to the fake Home Assistant",
+		func() bool { return s.Parts.Core.HAVersion() != "" })
 }
 
 // do sends a request to the public listener with an optional JSON body and token.

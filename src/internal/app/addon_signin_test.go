@@ -12,6 +12,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/auth"
 	"segue/internal/hass/hasstest"
+	"segue/internal/testutil"
 )
 
 // browser follows the sign-in by hand: one redirect at a time, cookies in a jar.
@@ -428,17 +429,10 @@ func TestSignInWithHomeAssistant(t *testing.T) {
 func TestSignInWithHomeAssistantUnreachable(t *testing.T) {
 	f := newSignInFixture(t, nil)
 	f.sup.Close() // the Supervisor (and with it the HA websocket proxy) goes away
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testutil.WaitFor(t, 10*time.Second, "the HA provider to leave auth/providers", func() bool {
 		status, body := f.srv.do(t, "GET", "/auth/providers", "", nil)
-		if status == 200 && !strings.Contains(string(body), "homeassistant") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("provider still listed 10 s after HA went away: %s", body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return status == 200 && !strings.Contains(string(body), "homeassistant")
+	})
 	if status, loc, _ := newBrowser(t).get(f.srv.URL + "/auth/authorize?provider_id=homeassistant"); status != http.StatusServiceUnavailable || loc != "" {
 		t.Fatalf("start while HA is unreachable: %d %q", status, loc)
 	}

@@ -27,7 +27,11 @@ type Notifier struct {
 	subs []func(Kill)
 }
 
-// Subscribe registers fn; it must not block.
+// Subscribe registers fn. Every kill calls each fn in turn, synchronously, before the
+// call that killed returns (so a revoked session is gone once the revoke is answered).
+// fn may do short bounded work, such as a database write under its own timeout (the
+// Subsonic module replaces an app-password this way), but it runs under the notifier's
+// lock: it must not call Subscribe, and it must not wait for the caller that killed.
 func (n *Notifier) Subscribe(fn func(Kill)) {
 	n.mu.Lock()
 	n.subs = append(n.subs, fn)

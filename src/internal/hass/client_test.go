@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"segue/internal/testutil"
 )
 
 func TestClientReconnectsAfterCoreDropsTheSocket(t *testing.T) {
@@ -44,12 +46,7 @@ func TestClientWithWrongTokenBacksOffAndReportsAuthError(t *testing.T) {
 	_, sup := startFakes(t)
 	client, waits := runClient(t, sup.WebsocketURL(), "wrong-token")
 	ctx := testContext(t)
-	for len(waits.get()) < 3 { // let it fail a few times first
-		if ctx.Err() != nil {
-			t.Fatal("client made no connection attempts")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 10*time.Second, "three failed connection attempts", func() bool { return len(waits.get()) >= 3 })
 	short, cancel := contextWithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	err := client.Ping(short)

@@ -159,9 +159,22 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 	}
 }
 
-func TestIdleUnauthenticatedChannelClosed(t *testing.T) {
-	h := newHarness(t, func(c *remote.GatewayConfig) { c.Limits.AuthTimeout = time.Second })
+// authDeadlineHarness runs the gateway on a fake clock with a 2 s authentication
+// deadline and dials one client; it returns once the session's setup and
+// authentication deadlines are both armed.
+func authDeadlineHarness(t *testing.T) (*harness, *client.Conn, *clocktest.Fake) {
+	clk := clocktest.NewFake(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	h := newHarness(t, func(c *remote.GatewayConfig) { c.Clock = clk; c.Limits.AuthTimeout = 2 * time.Second })
 	c := h.dial(t)
+	if !clk.WaitForTimers(2, ctxT(t).Done()) {
+		t.Fatal("the session never armed its setup and authentication deadlines")
+	}
+	return h, c, clk
+}
+
+func TestIdleUnauthenticatedChannelClosed(t *testing.T) {
+	h, c, clk := authDeadlineHarness(t)
+	clk.Advance(2 * time.Second)
 	select {
 	case <-c.Done():
 	case <-time.After(20 * time.Second):
@@ -174,13 +187,15 @@ func TestIdleUnauthenticatedChannelClosed(t *testing.T) {
 }
 
 func TestAuthenticatedChannelOutlivesDeadline(t *testing.T) {
-	h := newHarness(t, func(c *remote.GatewayConfig) { c.Limits.AuthTimeout = 2 * time.Second })
-	c := h.dial(t)
+	h, c, clk := authDeadlineHarness(t)
 	ctx := ctxT(t)
 	if err := c.Auth(ctx, "good-token"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2500 * time.Millisecond) // past the deadline
+	clk.Advance(2 * time.Second) // returns once the deadline's check has run
+	if clk.Timers() != 1 {
+		t.Fatalf("%d timers armed after the deadline, want only the setup one", clk.Timers())
+	}
 	if logged(h, "did not authenticate in time") {
 		t.Fatal("an authenticated session hit the deadline")
 	}

@@ -23,6 +23,7 @@ import (
 	"segue/internal/fail"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/testutil"
 )
 
 // checkGoroutines fails the test if goroutines started during it are still running
@@ -31,19 +32,13 @@ func checkGoroutines(t testing.TB) {
 	before := runtime.NumGoroutine()
 	t.Cleanup(func() {
 		// Generous: pion peers take a while to wind down on a loaded machine.
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			n := runtime.NumGoroutine()
-			if n <= before+2 {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Errorf("goroutine leak: %d before, %d after\n%s", before, n, buf)
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
+		if testutil.Eventually(30*time.Second, func() bool { return runtime.NumGoroutine() <= before+2 }) {
+			return
+		}
+		if n := runtime.NumGoroutine(); n > before+2 {
+			buf := make([]byte, 1<<20)
+			buf = buf[:runtime.Stack(buf, true)]
+			t.Errorf("goroutine leak: %d before, %d after\n%s", before, n, buf)
 		}
 	})
 }
@@ -228,16 +223,10 @@ func (h *harness) dial(t testing.TB) *client.Conn {
 	return c
 }
 
-// waitFor polls cond for up to 20 s; it asserts an outcome, not a duration.
+// waitFor waits up to 20 s for cond; it asserts an outcome, not a duration.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 20*time.Second, what, cond)
 }
 
 func ctxT(t testing.TB) context.Context {

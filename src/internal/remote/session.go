@@ -9,6 +9,8 @@ import (
 
 	"github.com/pion/webrtc/v4"
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
 )
 
 const (
@@ -38,7 +40,7 @@ type session struct {
 	channels    int
 	opened      bool
 	authed      bool
-	timers      []*time.Timer
+	timers      []clock.Timer
 	links       []*link
 	pc          *webrtc.PeerConnection
 	remoteSet   bool
@@ -245,7 +247,7 @@ func (s *session) after(d time.Duration, f func()) {
 	if d <= 0 {
 		return
 	}
-	t := time.AfterFunc(d, func() {
+	t := s.g.cfg.Clock.AfterFunc(d, func() {
 		if s.ctx.Err() == nil {
 			f()
 		}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/testutil"
 )
 
 const heapBound = 64 << 20 // generous: the point is "bounded", not a tight budget
@@ -91,13 +93,7 @@ func TestFloodConnectRequests(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 10 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 10*time.Second, "the condition", cond)
 }
 
 // drain reads until close; it reports the close code and whether a rate-limit error came.

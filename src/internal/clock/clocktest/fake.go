@@ -3,18 +3,28 @@
 package clocktest
 
 import (
+	"sort"
 	"sync"
 	"time"
+
+	"segue/internal/clock"
 )
 
-// Fake is a settable clock for tests.
+// Fake is a clock that moves only when a test moves it. Timers fire, in deadline
+// order, when Advance or Set reaches their deadline; those calls return once the
+// AfterFunc callbacks they fired have returned, so a test that advances past a
+// deadline can check right away that the deadline's work ran (or changed nothing).
 type Fake struct {
-	mu  sync.Mutex
-	now time.Time
+	mu      sync.Mutex
+	now     time.Time
+	timers  []*fakeTimer
+	changed chan struct{} // closed and replaced whenever a timer is armed
 }
 
 // NewFake starts a fake clock at t.
-func NewFake(t time.Time) *Fake { return &Fake{now: t} }
+func NewFake(t time.Time) *Fake { return &Fake{now: t, changed: make(chan struct{})} }
+
+var _ clock.Clock = (*Fake)(nil)
 
 func (f *Fake) Now() time.Time {
 	f.mu.Lock()
@@ -22,16 +32,100 @@ func (f *Fake) Now() time.Time {
 	return f.now
 }
 
-// Advance moves the clock forward by d.
+// AfterFunc calls fn in its own goroutine once the clock reaches now+d.
+func (f *Fake) AfterFunc(d time.Duration, fn func()) clock.Timer {
+	f.mu.Lock()
+	t := &fakeTimer{f: f, when: f.now.Add(d), fn: fn}
+	f.timers = append(f.timers, t)
+	close(f.changed)
+	f.changed = make(chan struct{})
+	f.mu.Unlock()
+	if d <= 0 {
+		f.fire(f.Now())
+	}
+	return t
+}
+
+// Advance moves the clock forward by d and fires every timer due by then.
 func (f *Fake) Advance(d time.Duration) {
 	f.mu.Lock()
 	f.now = f.now.Add(d)
+	now := f.now
 	f.mu.Unlock()
+	f.fire(now)
 }
 
-// Set moves the clock to t.
+// Set moves the clock to t and fires every timer due by then.
 func (f *Fake) Set(t time.Time) {
 	f.mu.Lock()
 	f.now = t
 	f.mu.Unlock()
+	f.fire(t)
 }
+
+// Timers is the number of armed timers that have neither fired nor been stopped.
+func (f *Fake) Timers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.timers)
+}
+
+// WaitForTimers blocks until at least n timers are armed, so a test advances the
+// clock only after the code under test has started waiting on it. It returns false
+// if done is closed first (pass a test context's Done).
+func (f *Fake) WaitForTimers(n int, done <-chan struct{}) bool {
+	for {
+		f.mu.Lock()
+		armed, changed := len(f.timers), f.changed
+		f.mu.Unlock()
+		if armed >= n {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-done:
+			return false
+		}
+	}
+}
+
+// fire runs the timers due at now, earliest first, outside the lock.
+func (f *Fake) fire(now time.Time) {
+	f.mu.Lock()
+	var due, keep []*fakeTimer
+	for _, t := range f.timers {
+		if !t.when.After(now) {
+			due = append(due, t)
+		} else {
+			keep = append(keep, t)
+		}
+	}
+	f.timers = keep
+	f.mu.Unlock()
+	sort.SliceStable(due, func(i, j int) bool { return due[i].when.Before(due[j].when) })
+	var running sync.WaitGroup
+	for _, t := range due {
+		running.Go(t.fn) // its own goroutine, as with time.AfterFunc
+	}
+	running.Wait()
+}
+
+func (f *Fake) stop(t *fakeTimer) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.timers {
+		if x == t {
+			f.timers = append(f.timers[:i], f.timers[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+type fakeTimer struct {
+	f    *Fake
+	when time.Time
+	fn   func()
+}
+
+func (t *fakeTimer) Stop() bool { return t.f.stop(t) }
