@@ -1,117 +1,120 @@
 #!/usr/bin/env bash
-# Scan benchmark (issue 12), side by side in one run on one generated library:
-#  - full scan of TRACKS tracks (default 10000): tracks/s and peak RSS (VmHWM)
+# Scan benchmark (issue 12), Segue against gonic (the baseline) in one run on one
+# generated library of TRACKS tracks (default 10000):
+#  - full scan: tracks/s and peak RSS (VmHWM, reset just before the scan)
 #  - rescan of the unchanged library: seconds
-#  - idle RSS with the library loaded
-# for gonic (the baseline) and Segue. The library comes from our own generator
-# (segue-bench gen-library): valid tagged MP3/FLAC/M4A/Ogg files, no ffmpeg.
-# Both full scans are timed from process start to scan end, on the same warm
-# page cache. gonic's rescan is its startScan; Segue's is the scan it runs when
-# restarted over the unchanged library.
+#  - idle RSS with the library loaded (smaps_rollup: anonymous vs file pages)
+#  - search3 for a common word hammered by CLIENTS clients while a full scan runs:
+#    requests answered, lost (any error), p50/p99/max latency
+# Every scan is started through Subsonic startScan on a running server: each
+# server starts on an empty music folder, the generated library is moved into it
+# (a rename: no copy, the same warm page cache for both) and startScan follows.
+# Segue's end of scan is its getScanStatus; gonic's is its "finished scan" log
+# line. The library comes from our own generator (segue-bench gen-library).
 #
-# gonic is never part of this repository: point GONIC_BIN at a built gonic, or
-# GONIC_SRC at a checkout of github.com/sentriz/gonic v0.16.4 (later versions need
-# a module the Go proxy refuses; it builds with cgo and libtag1-dev) and the script
-# builds it. Without either, only Segue is measured.
+#   GONIC_SRC=/path/to/gonic-v0.16.4 scripts/bench-scan.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS=-tags=sqlite_fts5
 tracks=${TRACKS:-10000}
-seed=${SEED:-1}
-tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
-(cd src && go build -o "$tmp/segue" ./cmd/segue && go build -o "$tmp/bench" ./cmd/segue-bench)
-gonic=${GONIC_BIN:-}
-if [ -z "$gonic" ] && [ -n "${GONIC_SRC:-}" ]; then
-	echo "building gonic from $GONIC_SRC"
-	(cd "$GONIC_SRC" && GOFLAGS='' CGO_ENABLED=1 go build -o "$tmp/gonic" ./cmd/gonic)
-	gonic=$tmp/gonic
-fi
+clients=${CLIENTS:-4}
+word=${WORD:-night}
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+build
+gen_library "$tmp/lib/music" "$tracks" "${SEED:-1}"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.3f", b-a}'; }
-kib() { awk -v k="$2" '$1==k":"{print $2}' "/proc/$1/status"; }
-mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
-
-# scan_status URL-with-auth: prints "scanning count"
-scan_status() {
-	curl -sf "$1/rest/getScanStatus.view?$2&v=1.16.1&c=bench&f=json" |
-		sed -E 's/.*"scanning":(true|false).*"count":([0-9]+).*/\1 \2/; t; s/.*"count":([0-9]+).*"scanning":(true|false).*/\2 \1/'
+place() { # place DIR: moves the generated library to DIR/music
+	mkdir -p "$1"
+	mv "$lib" "$1/music"
+	lib=$1/music
 }
-# wait_scan URL AUTH PID: waits until a scan has run and stopped; prints the count
-wait_scan() {
-	local s
-	for _ in $(seq 30000); do
-		kill -0 "$3" 2>/dev/null || { echo "the server (pid $3) exited" >&2; exit 1; }
-		s=$(scan_status "$1" "$2" || true)
-		if [ "${s%% *}" = false ] && [ "${s##* }" -gt 0 ] 2>/dev/null; then echo "${s##* }"; return; fi
+lib=$tmp/lib/music
+reset_peak() { echo 5 >"/proc/$1/clear_refs"; }
+segue_startup_scan() { # waits for the scan Segue runs at start (of its empty folder)
+	for _ in $(seq 1500); do
+		grep -q 'library: scan finished' "$tmp/segue-${surl##*:}.log" && return
+		kill -0 "$spid" 2>/dev/null || die "segue exited"
 		sleep 0.02
 	done
-	echo "scan did not finish: $s" >&2; exit 1
-}
-wait_up() { for _ in $(seq 500); do curl -sf "$1" >/dev/null && return; sleep 0.02; done; echo "$1 did not come up" >&2; exit 1; }
-
-# rescan URL AUTH PID: starts a scan of the unchanged library and times it
-rescan() {
-	local t0
-	t0=$(now)
-	curl -sf "$1/rest/startScan.view?$2&v=1.16.1&c=bench&f=json" >/dev/null
-	wait_scan "$1" "$2" "$3" >/dev/null
-	since "$t0"
+	die "segue's start-up scan did not finish in 30 s"
 }
 
-mkdir -p "$tmp/music"
-t0=$(now)
-"$tmp/bench" gen-library -n "$tracks" -seed "$seed" -out "$tmp/music"
-echo "generated $tracks tracks in $(since "$t0") s ($(du -sm "$tmp/music" | cut -f1) MiB on disk)"
+# load_start URL: hammers URL with http-load in the background (pid in lpid)
+load_start() {
+	"$tmp/bench" http-load -url "$1" -conns "$clients" -duration 900s >"$tmp/load.out" 2>&1 &
+	lpid=$!
+	started+=("$lpid")
+	sleep 0.5
+}
+load_stop() { # prints the load tool's summary
+	kill -INT "$lpid" 2>/dev/null || true
+	for _ in $(seq 300); do kill -0 "$lpid" 2>/dev/null || break; sleep 0.1; done
+	stop_pid "$lpid"
+	cat "$tmp/load.out"
+}
 
 if [ -n "$gonic" ]; then
-	mkdir -p "$tmp/gonic-podcasts" "$tmp/gonic-cache" "$tmp/gonic-playlists"
+	place "$tmp/g1"
+	start_gonic "$tmp/g1" 18480
+	reset_peak "$gpid"
 	t0=$(now)
-	"$gonic" -music-path "$tmp/music" -podcast-path "$tmp/gonic-podcasts" -cache-path "$tmp/gonic-cache" -playlists-path "$tmp/gonic-playlists" \
-		-db-path "$tmp/gonic.db" -listen-addr 127.0.0.1:18480 -scan-at-start-enabled -http-log=false \
-		-multi-value-genre multi -multi-value-artist multi -multi-value-album-artist multi >"$tmp/gonic.log" 2>&1 &
-	gpid=$!
-	gcount=$(wait_scan http://127.0.0.1:18480 "u=admin&p=admin" "$gpid") || { cat "$tmp/gonic.log" >&2; exit 1; }
+	own=$(gonic_scan)
 	gfull=$(since "$t0")
-	gpeak=$(kib $gpid VmHWM)
-	grescan=$(rescan http://127.0.0.1:18480 "u=admin&p=admin" "$gpid")
-	sleep 3
-	gidle=$(kib $gpid VmRSS)
-	gtps=$(awk -v n="$tracks" -v s="$gfull" 'BEGIN{printf "%.0f", n/s}')
-	echo "gonic: full scan ${gfull} s ($gcount tracks counted) = $gtps tracks/s, peak RSS $(mib "$gpeak") MiB, unchanged rescan ${grescan} s, idle RSS $(mib "$gidle") MiB"
-	kill "$gpid"; wait "$gpid" 2>/dev/null || true
+	gpeak=$(kib "$gpid" VmHWM)
+	gcount=$(wait_scan "$gurl" "$gauth" "$gpid" 1)
+	t0=$(now)
+	gonic_scan >/dev/null
+	grescan=$(since "$t0")
+	sleep 5
+	gidle=$(kib "$gpid" VmRSS)
+	gtps=$(awk -v n="$gcount" -v s="$gfull" 'BEGIN{printf "%.0f", n/s}')
+	echo "gonic: full scan ${gfull} s (its own: $own; $gcount tracks) = $gtps tracks/s, peak RSS $(mib "$gpeak") MiB, unchanged rescan ${grescan} s, idle $(rollup "$gpid")"
+	stop_pid "$gpid"
+
+	place "$tmp/g2"
+	start_gonic "$tmp/g2" 18481
+	load_start "$gurl/rest/search3.view?query=$word&$gauth"
+	gonic_scan >/dev/null
+	echo "gonic: search3 '$word' x$clients clients during a full scan: $(load_stop)"
+	stop_pid "$gpid"
 fi
 
-# Segue scans its music folders whenever it starts, and logs "library: scan
-# finished" with the tracks and the scan's own seconds: the first start is the
-# full scan, a restart the rescan of the unchanged library.
-segue_scan() { # segue_scan LOG: starts segue (pid in $seg) and waits for its scan
-	"$tmp/segue" serve --data-dir "$tmp/sdata" --public-addr 127.0.0.1:18495 --remote-access off \
-		--log-level info --music-dirs "$tmp/music" >"$1" 2>&1 &
-	seg=$!
-	for _ in $(seq 30000); do
-		grep -q 'library: scan finished' "$1" && return
-		kill -0 "$seg" 2>/dev/null || { cat "$1" >&2; exit 1; }
-		sleep 0.02
-	done
-	echo "segue did not finish its scan" >&2; exit 1
-}
-field() { grep 'library: scan finished' "$1" | tail -1 | sed -E "s/.* $2=([0-9.]+).*/\1/"; }
+mkdir -p "$tmp/s1"
+start_segue "$tmp/s1" 18495
+segue_startup_scan
+place "$tmp/s1"
+sleep 3 # /setup's argon2 buffers go back to the system 2 s after it
+reset_peak "$spid"
 t0=$(now)
-segue_scan "$tmp/segue1.log"
+start_scan "$surl" "$sauth"
+scount=$(wait_scan "$surl" "$sauth" "$spid" 1)
 sfull=$(since "$t0")
-scount=$(field "$tmp/segue1.log" tracks)
-speak=$(kib "$seg" VmHWM)
-kill "$seg"; wait "$seg" 2>/dev/null || true
-segue_scan "$tmp/segue2.log"
-srescan=$(field "$tmp/segue2.log" seconds)
-sleep 4
-sidle=$(kib "$seg" VmRSS)
-stps=$(awk -v n="$tracks" -v s="$sfull" 'BEGIN{printf "%.0f", n/s}')
-echo "segue: full scan ${sfull} s from start (scanner's own: $(field "$tmp/segue1.log" seconds) s; $scount tracks) = $stps tracks/s, peak RSS $(mib "$speak") MiB, unchanged rescan ${srescan} s, idle RSS $(mib "$sidle") MiB"
-grep -E 'level=(error|warning)' "$tmp/segue1.log" | grep -v 'DTLS identity' | head -5 || true
+speak=$(kib "$spid" VmHWM)
+sleep 4 # the watcher's quick scan of the moved-in folder, if any, runs now
+t0=$(now)
+start_scan "$surl" "$sauth"
+wait_scan "$surl" "$sauth" "$spid" 1 >/dev/null
+srescan=$(since "$t0")
+sleep 5
+sidle=$(kib "$spid" VmRSS)
+stps=$(awk -v n="$scount" -v s="$sfull" 'BEGIN{printf "%.0f", n/s}')
+echo "segue: full scan ${sfull} s ($scount tracks) = $stps tracks/s, peak RSS $(mib "$speak") MiB, unchanged rescan ${srescan} s, idle $(rollup "$spid")"
+grep -E 'level=(error|warning)' "$tmp/segue-18495.log" | grep -v 'DTLS identity' | head -5 || true
+stop_pid "$spid"
+
+mkdir -p "$tmp/s2"
+start_segue "$tmp/s2" 18496
+segue_startup_scan
+place "$tmp/s2"
+load_start "$surl/rest/search3.view?query=$word&$sauth"
+t0=$(now)
+start_scan "$surl" "$sauth"
+scount=$(wait_scan "$surl" "$sauth" "$spid" 1)
+echo "segue: search3 '$word' x$clients clients during a full scan ($scount tracks, $(since "$t0") s): $(load_stop)"
+stop_pid "$spid"
+
 if [ -n "$gonic" ]; then
-	echo "ratios (segue/gonic): tracks/s $(awk -v a="$stps" -v b="$gtps" 'BEGIN{printf "%.2f", a/b}') (target >= 2), peak RSS $(awk -v a="$speak" -v b="$gpeak" 'BEGIN{printf "%.2f", a/b}'), rescan time $(awk -v a="$srescan" -v b="$grescan" 'BEGIN{printf "%.2f", a/b}')"
+	echo "ratios (segue/gonic): tracks/s $(ratio "$stps" "$gtps") (target >= 2), peak RSS $(ratio "$speak" "$gpeak"), rescan time $(ratio "$srescan" "$grescan"), idle RSS $(ratio "$sidle" "$gidle")"
 fi
-echo "targets: peak RSS <= 80 MiB, unchanged rescan <= 2 s, idle RSS <= 30 MiB"
+echo "targets: peak RSS <= 80 MiB, unchanged rescan <= 2 s, idle RSS <= 30 MiB; no search3 lost during the scan"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -584,8 +584,10 @@ func coalesce(cs []Change) []Change {
 }
 
 // releaseMemory gives back what a scan used: SQLite's page caches on the writer
-// and the Go heap the batches grew, so an idle server stays small.
+// (and the C heap pages they freed) and the Go heap the batches grew, so an
+// idle server stays small.
 func (l *Library) releaseMemory(ctx context.Context) {
 	l.db.ReleaseMemory(ctx)
+	trimCHeap()
 	debug.FreeOSMemory()
 }

@@ -20,7 +20,8 @@ func TestNpmClientDrivesEveryLibraryMethod(t *testing.T) {
 	cmd := exec.Command("node", "library.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SEGUE_URL="+le.srv.URL, "SEGUE_USER="+userName,
-		"SEGUE_APP_PASSWORD="+le.userApp, "SEGUE_SEARCH_WORD=night")
+		"SEGUE_APP_PASSWORD="+le.userApp, "SEGUE_SEARCH_WORD=night",
+		"SEGUE_ADMIN="+adminName, "SEGUE_ADMIN_APP_PASSWORD="+le.adminApp)
 	outb, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -44,8 +45,9 @@ func TestNpmClientDrivesEveryLibraryMethod(t *testing.T) {
 		"scrobble": "", "getAlbum_after": "album", "unstar": "", "createPlaylist": "playlist", "updatePlaylist": "", "getPlaylists": "playlists",
 		"getPlaylist": "playlist", "deletePlaylist": "", "getLyrics": "lyrics", "getLyricsBySongId": "lyricsList", "getScanStatus": "scanStatus",
 		"getUser": "user", "getOpenSubsonicExtensions": "openSubsonicExtensions",
+		"startScan": "scanStatus", "getScanStatus_after": "scanStatus",
 	}
-	for _, kind := range []string{"random", "newest", "highest", "frequent", "recent", "starred", "alphabeticalByName", "alphabeticalByArtist"} {
+	for _, kind := range []string{"random", "newest", "highest", "frequent", "recent", "starred", "alphabeticalByName", "alphabeticalByArtist", "byYear", "byGenre"} {
 		payload["getAlbumList_"+kind] = "albumList"
 		payload["getAlbumList2_"+kind] = "albumList2"
 	}
@@ -71,6 +73,23 @@ func TestNpmClientDrivesEveryLibraryMethod(t *testing.T) {
 	}
 	if n := len(list(out["getAlbumList2_newest"], "albumList2", "album")); n != 5 {
 		t.Errorf("getAlbumList2 size=5 gave %d albums", n)
+	}
+	for name, key := range map[string]string{"getAlbumList_byYear": "albumList", "getAlbumList_byGenre": "albumList",
+		"getAlbumList2_byYear": "albumList2", "getAlbumList2_byGenre": "albumList2"} {
+		if n := len(list(out[name], key, "album")); n == 0 {
+			t.Errorf("%s: no albums", name)
+		}
+	}
+	// startScan is for admins (code 50 for a user); the admin's scan runs and ends
+	// with every track counted.
+	if e, _ := out["startScan_user"]["error"].(map[string]any); out["startScan_user"]["status"] != "failed" || e["code"] != 50.0 {
+		t.Errorf("startScan as a user: %v", out["startScan_user"])
+	}
+	if st, _ := out["startScan"]["scanStatus"].(map[string]any); st["scanning"] != true {
+		t.Errorf("startScan: %v", out["startScan"])
+	}
+	if st, _ := out["getScanStatus_after"]["scanStatus"].(map[string]any); st["scanning"] != false || st["count"] != 60.0 {
+		t.Errorf("getScanStatus after the rescan: %v", out["getScanStatus_after"])
 	}
 	// What the user did shows up in their lists.
 	if n := len(list(out["getStarred2"], "starred2", "song")); n != 1 {

@@ -1,6 +1,7 @@
 // Drives every library method of the Subsonic edge with the real npm
 // subsonic-api client, against a running Segue server with a scanned library.
-// Input (env): SEGUE_URL, SEGUE_USER, SEGUE_APP_PASSWORD, SEGUE_SEARCH_WORD.
+// Input (env): SEGUE_URL, SEGUE_USER, SEGUE_APP_PASSWORD, SEGUE_SEARCH_WORD, and an
+// admin's SEGUE_ADMIN, SEGUE_ADMIN_APP_PASSWORD (startScan is for admins).
 // Output: one JSON object on stdout: for each call, the inner subsonic-response
 // (or, for binary methods, {status, contentType, bytes}).
 import { SubsonicAPI } from "subsonic-api";
@@ -8,6 +9,11 @@ import { SubsonicAPI } from "subsonic-api";
 const api = new SubsonicAPI({
   url: process.env.SEGUE_URL,
   auth: { username: process.env.SEGUE_USER, password: process.env.SEGUE_APP_PASSWORD },
+});
+
+const admin = new SubsonicAPI({
+  url: process.env.SEGUE_URL,
+  auth: { username: process.env.SEGUE_ADMIN, password: process.env.SEGUE_ADMIN_APP_PASSWORD },
 });
 
 const out = {};
@@ -49,6 +55,8 @@ for (const type of ["random", "newest", "highest", "frequent", "recent", "starre
   await call("getAlbumList_" + type, () => api.getAlbumList({ type, size: 5 }));
   await call("getAlbumList2_" + type, () => api.getAlbumList2({ type, size: 5 }));
 }
+await call("getAlbumList_byYear", () => api.getAlbumList({ type: "byYear", fromYear: 1900, toYear: 2100, size: 5 }));
+await call("getAlbumList_byGenre", () => api.getAlbumList({ type: "byGenre", genre, size: 5 }));
 await call("getAlbumList2_byYear", () => api.getAlbumList2({ type: "byYear", fromYear: 1900, toYear: 2100, size: 5 }));
 await call("getAlbumList2_byGenre", () => api.getAlbumList2({ type: "byGenre", genre, size: 5 }));
 await call("getAlbumList2_folder", () => api.getAlbumList2({ type: "newest", size: 5, musicFolderId: folderId }));
@@ -79,6 +87,17 @@ await binary("stream_mp3", () => api.stream({ id: songId, format: "mp3", maxBitR
 await binary("download", () => api.download({ id: songId }));
 await binary("getCoverArt", () => api.getCoverArt({ id: albumId, size: 64 }));
 await call("getScanStatus", () => api.getScanStatus());
+// A rescan: refused to a user, started by an admin, then followed to its end.
+await call("startScan_user", () => api.startScan());
+await call("startScan", () => admin.startScan());
+await call("getScanStatus_after", async () => {
+  for (let i = 0; i < 1200; i++) {
+    const r = await admin.getScanStatus();
+    if (r.status !== "ok" || !r.scanStatus?.scanning) return { ...r, polls: i + 1 };
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return { status: "timeout" };
+});
 await call("getUser", () => api.getUser({ username: process.env.SEGUE_USER }));
 await call("getOpenSubsonicExtensions", () => api.getOpenSubsonicExtensions());
 console.log(JSON.stringify(out));
