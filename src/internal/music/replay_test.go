@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // walkStep is one command the real MA frontend sent, recorded page by page by
@@ -47,9 +48,12 @@ func TestReplayFrontendWalk(t *testing.T) {
 	e.call(t, "auth/me", nil, &me)
 	fill := placeholders(picked, me.UserID)
 	seen := map[string]bool{}
+	spent := map[string]time.Duration{} // per step: Segue's share of the app's waiting, logged only
 	for i, s := range walk {
 		args := fillArgs(t, s.Args, fill)
+		t0 := time.Now()
 		r := e.ws.Command(s.Command, args)
+		spent[s.Step] += time.Since(t0)
 		if r.ErrorCode != 0 {
 			t.Errorf("#%d %s %s %s: error %d %q (a toast in the app)", i, s.Step, s.Command, args, r.ErrorCode, r.Details)
 			continue
@@ -70,7 +74,7 @@ func TestReplayFrontendWalk(t *testing.T) {
 			t.Errorf("the walk never ran %s", c)
 		}
 	}
-	t.Logf("replayed %d commands (%d distinct)", len(walk), len(seen))
+	t.Logf("replayed %d commands (%d distinct); round trips per step: %v", len(walk), len(seen), spent)
 }
 
 func truncate(b []byte) string {

@@ -371,3 +371,59 @@ func BenchmarkPairingVia(b *testing.B) {
 	b.ReportMetric(float64(percentile(ref, 0.5).Microseconds())/1000, "relay-p50-ms")
 	b.ReportMetric(float64(percentile(seg, 0.5))/float64(percentile(ref, 0.5)), "segue/relay")
 }
+
+// benchCover is the size of one cover as the MA apps fetch it through
+// /imageproxy (a 256–512 px JPEG is tens of KiB).
+const benchCover = 48 << 10
+
+// BenchmarkCoverThroughputRatio: covers one after another, as an album grid
+// loads them, through http_proxy (GET /bench/cover) and as one request and one
+// cover-sized reply on a raw data channel, interleaved; reports the proxy's
+// throughput as a share of the raw channel's (target ≥ 0.7).
+func BenchmarkCoverThroughputRatio(b *testing.B) {
+	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	defer p.close()
+	cover := bigBody(benchCover)
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			if _, _, err := p.ra.ReadDataChannel(buf); err != nil {
+				return
+			}
+			if err := p.sendGated(cover, false); err != nil {
+				return
+			}
+		}
+	}()
+	h := newBenchHarness(b)
+	c := h.benchDial(b)
+	ctx := context.Background()
+	buf := make([]byte, 256<<10)
+	var rawD, proxyD []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := p.rb.WriteDataChannel([]byte("get"), true); err != nil {
+			b.Fatal(err)
+		}
+		for got := 0; got < benchCover; {
+			n, _, err := p.rb.ReadDataChannel(buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got += n
+		}
+		t1 := time.Now()
+		r, err := c.HTTPGet(ctx, "GET", "/bench/cover", nil)
+		if err != nil || r.Status != 200 || len(r.Body) != benchCover {
+			b.Fatal(err)
+		}
+		rawD, proxyD = append(rawD, t1.Sub(t0)), append(proxyD, time.Since(t1))
+	}
+	b.StopTimer()
+	r50, p50 := percentile(rawD, 0.5), percentile(proxyD, 0.5)
+	kb := float64(benchCover) / 1e3
+	b.ReportMetric(kb/r50.Seconds()/1e3, "raw-p50-MB/s")
+	b.ReportMetric(kb/p50.Seconds()/1e3, "proxy-p50-MB/s")
+	b.ReportMetric(r50.Seconds()/p50.Seconds(), "ratio-p50")
+}

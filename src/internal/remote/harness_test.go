@@ -130,6 +130,11 @@ func testHTTP() http.Handler {
 	})
 	four := bigBody(4 << 20)
 	mux.HandleFunc("/bench/4m", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(four) })
+	cover := bigBody(benchCover)
+	mux.HandleFunc("/bench/cover", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(cover)
+	})
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
 		chunk := make([]byte, 1<<20)
 		for i := 0; i < 1024; i++ { // 1 GiB unless the writer refuses

@@ -72,6 +72,25 @@ async function main() {
     }
     // Error toasts (vue-sonner) are what a user sees of any failed command.
     await page.exposeFunction('segueToast', (t) => errors.push(`${step}: toast ${t}`));
+    if (mode === 'remote') {
+      // Over remote access the commands travel on a data channel: watch its
+      // answers for error results too.
+      await page.exposeFunction('segueError', (e) => errors.push(`${step}: ${e}`));
+      await page.addInitScript(() => {
+        const create = RTCPeerConnection.prototype.createDataChannel;
+        RTCPeerConnection.prototype.createDataChannel = function (...a) {
+          const dc = create.apply(this, a);
+          dc.addEventListener('message', (ev) => {
+            if (typeof ev.data !== 'string') return;
+            try {
+              const m = JSON.parse(ev.data);
+              if (m && m.error_code !== undefined && m.message_id !== 'connection') window.segueError(`error ${m.error_code} ${m.details}`);
+            } catch { /* not JSON */ }
+          });
+          return dc;
+        };
+      });
+    }
     await page.addInitScript(() => {
       new MutationObserver((muts) => {
         for (const m of muts) for (const n of m.addedNodes) {
@@ -109,7 +128,13 @@ async function main() {
     const loginToLibrary = Date.now() - t0;
     await waitCovers(page);
     const loginToCovers = Date.now() - t0;
-    log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "login_to_covers_ms": ${loginToCovers}, "mode": "${mode}"}`);
+    // Where the time went (direct mode sees the frames): when the app sent auth/me
+    // and when Segue's answer to the albums page arrived, from the Enter key.
+    const at = (cmd, f) => { const c = timeline.find((c) => c.step === 'startup' && c.command === cmd); return c ? f(c) - t0 : -1; };
+    const startupServerMs = timeline.filter((c) => c.step === 'startup' && c.command !== 'time').reduce((a, c) => a + c.ms, 0);
+    log(`RESULT {"login_to_library_ms": ${loginToLibrary}, "login_to_covers_ms": ${loginToCovers}, "mode": "${mode}", ` +
+      `"auth_me_sent_ms": ${at('auth/me', (c) => c.sent)}, "albums_answered_ms": ${at('music/albums/library_items', (c) => c.sent + c.ms)}, ` +
+      `"startup_round_trips_ms": ${startupServerMs}}`);
     for (const c of timeline.filter((c) => c.step === 'startup')) log(`startup ${c.command}: ${c.ms} ms, ${c.bytes} bytes`);
     step = 'library-albums';
     await settle(page);
