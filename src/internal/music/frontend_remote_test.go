@@ -15,6 +15,7 @@ import (
 	"segue/internal/httpx"
 	"segue/internal/remote"
 	"segue/internal/signaling"
+	"segue/internal/testutil"
 )
 
 // TestRealFrontendRemote: the same walk as TestRealFrontendDirect, with the real
@@ -79,13 +80,7 @@ func startLoopbackGateway(t *testing.T, e *env, sigURL string) loopbackGateway {
 	done := make(chan struct{})
 	go func() { defer close(done); gw.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	deadline := time.Now().Add(20 * time.Second)
-	for !gw.Connected() {
-		if time.Now().After(deadline) {
-			t.Fatal("the gateway never registered with the signaling server")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 20*time.Second, "the gateway to register with the signaling server", gw.Connected)
 	return loopbackGateway{id: id}
 }
 

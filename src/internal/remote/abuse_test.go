@@ -132,7 +132,7 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 	}
 	flood("a")
 	waitFor(t, "16 sessions", func() bool { return h.gw.Sessions() == 16 })
-	time.Sleep(200 * time.Millisecond) // let the rest of the flood arrive
+	h.relay.Barrier(t) // the rest of the flood has been handled
 	if n := h.gw.Sessions(); n != 16 {
 		t.Fatalf("%d concurrent sessions, cap is 16", n)
 	}
@@ -143,7 +143,7 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 	// Same minute: only 30-16 = 14 more may start.
 	flood("b")
 	waitFor(t, "14 sessions", func() bool { return h.gw.Sessions() == 14 })
-	time.Sleep(200 * time.Millisecond)
+	h.relay.Barrier(t)
 	if n := h.gw.Sessions(); n != 14 {
 		t.Fatalf("%d sessions in the first minute beyond the 30/min budget", n)
 	}

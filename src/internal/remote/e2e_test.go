@@ -26,6 +26,7 @@ import (
 	"segue/internal/remote/client"
 	"segue/internal/secrets"
 	"segue/internal/signaling"
+	"segue/internal/testutil"
 )
 
 // sigServer is the real signaling server (internal/signaling) on a fixed loopback port,
@@ -44,12 +45,8 @@ func startSignaling(t testing.TB, addr string) *sigServer {
 	}
 	var ln net.Listener
 	var err error
-	for i := 0; i < 50; i++ { // the old socket may linger a moment after a kill
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	// The old socket may linger a moment after a kill.
+	testutil.Eventually(5*time.Second, func() bool { ln, err = net.Listen("tcp", addr); return err == nil })
 	if err != nil {
 		t.Fatal(err)
 	}

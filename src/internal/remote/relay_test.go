@@ -83,6 +83,25 @@ func (r *relay) ToGateway(m remote.SignalMessage) {
 	}
 }
 
+// Barrier returns once the gateway has handled every message injected before it: the
+// gateway handles signaling messages one at a time, in order, so its pong to a ping
+// sent now comes after all of them.
+func (r *relay) Barrier(t testing.TB) {
+	t.Helper()
+	pongs := func() int {
+		n := 0
+		for _, m := range r.Seen() {
+			if m.Type == remote.SigPong {
+				n++
+			}
+		}
+		return n
+	}
+	before := pongs()
+	r.ToGateway(remote.SignalMessage{Type: remote.SigPing})
+	waitFor(t, "the gateway's pong", func() bool { return pongs() > before })
+}
+
 // KickGateway closes the gateway's socket with a close code.
 func (r *relay) KickGateway(code int) {
 	r.mu.Lock()

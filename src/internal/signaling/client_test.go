@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"segue/internal/testutil"
 )
 
 // TestClientLibraryPairing drives both roles through the library against a real server.
@@ -228,12 +230,7 @@ func TestKillAndRestart(t *testing.T) {
 		t.Fatalf("gateway saw %v, want a 1001 going-away close", err)
 	}
 	var ln2 net.Listener
-	for i := 0; i < 100; i++ {
-		if ln2, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testutil.Eventually(5*time.Second, func() bool { ln2, err = net.Listen("tcp", addr); return err == nil })
 	if ln2 == nil {
 		t.Fatalf("relisten on %s: %v", addr, err)
 	}

@@ -49,10 +49,19 @@ func TestKeepalive(t *testing.T) {
 		alive.barrier()
 		return ts.srv.Stats().Peers == 1
 	})
-	for i := 0; i < 5; i++ {
-		time.Sleep(cfg.PingInterval)
-		alive.barrier()
+	// It stays up through five more rounds of the server's pings, counted as they come.
+	for rounds := 0; rounds < 5; {
+		alive.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, _, err := alive.c.ReadMessage(); err != nil {
+			t.Fatalf("the answering socket was dropped after %d ping rounds: %v", rounds, err)
+		}
+		select {
+		case <-pinged:
+			rounds++
+		default:
+		}
 	}
+	alive.barrier()
 }
 
 // TestNoGoroutineLeak: after Close every goroutine the server started has ended, on a
