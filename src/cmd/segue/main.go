@@ -21,6 +21,8 @@ Commands:
   backup      the add-on's backup_pre/backup_post: a consistent database snapshot
   signaling   run a Music Assistant compatible signaling server for remote access
   remote      reach a server by its remote ID: login, call a command, or open a local tunnel
+  rotate-stream-key
+              invalidate every stream URL handed to a speaker (a new key signs new ones)
 
 Run "segue <command> -h" for the flags of a command.
 `
@@ -47,6 +49,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return signalingServer(ctx, args, stderr)
 	case "remote":
 		return client.CLI(ctx, args, stdout, stderr)
+	case "rotate-stream-key":
+		return rotateStreamKey(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

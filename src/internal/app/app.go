@@ -170,7 +170,9 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
-	playersMod, err := playersModule(ctx, cfg, log, a.Clock, db, a.API, a.hass)
+	musicSvc := music.New(music.Deps{Library: a.Library, Users: a.Users, PublishTo: a.API.PublishTo, ImageKey: imageKey, Clock: a.Clock, Log: log})
+	transcoder := subsonic.NewTranscoder(ffmpeg(log), cfg.TranscodeLimit)
+	playersMod, err := a.playersModule(ctx, rnd, musicSvc, transcoder)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +187,11 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		signIn,
 		{Name: "library", Background: []func(context.Context) error{a.Library.Run}},
 		libadmin.New(libadmin.Deps{Library: a.Library, Publish: a.API.PublishTo, Clock: a.Clock}),
-		music.New(music.Deps{Library: a.Library, Users: a.Users, PublishTo: a.API.PublishTo, ImageKey: imageKey, Clock: a.Clock, Log: log}).Module(),
+		musicSvc.Module(),
 		playersMod,
 		subsonic.NewModule(subsonic.ModuleDeps{Passwords: passwords, Principals: principals, Log: log,
 			Handler: subsonic.Deps{Users: a.Users, ServerVersion: Version, Library: a.Library, Clock: a.Clock, Log: log,
-				Transcoder: subsonic.NewTranscoder(ffmpeg(log), cfg.TranscodeLimit),
+				Transcoder: transcoder,
 				Auth: subsonic.NewAuthenticator(subsonic.AuthDeps{
 					Passwords: passwords, Tokens: tokens, LongLived: a.Tokens.IsLongLived, Throttle: a.Throttle, Log: log})}}),
 		delegation.New(delegation.Deps{DB: db, Users: a.Users, Signer: a.Tokens, Clock: a.Clock, Random: a.Random,

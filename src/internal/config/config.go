@@ -56,6 +56,9 @@ type Config struct {
 	// Segue read HA's media players at HomeAssistantURL (the add-on uses the
 	// Supervisor's proxy instead). Never logged.
 	HomeAssistantToken string
+	// InternalURL is where speakers on the LAN reach the public listener
+	// (http://192.168.1.10:8095); empty means this host's LAN address and the public port.
+	InternalURL string
 
 	// MusicDirs are the music folders (each one Subsonic music folder and one MA
 	// provider); none outside the add-on means a generated demo library.
@@ -264,6 +267,11 @@ func (c *Config) Validate() error {
 	if c.HomeAssistantURL != "" {
 		if err := checkURL(c.HomeAssistantURL, "http", "https"); err != nil {
 			bad("homeassistant-url", "%v", err)
+		}
+	}
+	if c.InternalURL != "" {
+		if err := checkURL(c.InternalURL, "http", "https"); err != nil {
+			bad("internal_url", "%v", err)
 		}
 	}
 	if c.ExternalURL != "" {

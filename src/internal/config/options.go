@@ -58,6 +58,8 @@ func options() []option {
 			func(c *Config) any { return &c.TranscodeLimit }},
 		{"homeassistant-url", "SEGUE_HOMEASSISTANT_URL", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)",
 			func(c *Config) any { return &c.HomeAssistantURL }},
+		{"internal-url", "SEGUE_INTERNAL_URL", "internal_url", "the URL speakers on your network fetch music from (http://192.168.1.10:8095); default: this host's LAN address and the public port",
+			func(c *Config) any { return &c.InternalURL }},
 		{"homeassistant-token", "SEGUE_HOMEASSISTANT_TOKEN", "", "Home Assistant long-lived access token: outside the add-on, play on HA's media players (with homeassistant-url)",
 			func(c *Config) any { return &c.HomeAssistantToken }},
 	}

@@ -57,6 +57,10 @@ func errNoPlayer(id string) error { return fail.NotFound("Player %s not found", 
 // Commands are MA's player and queue commands. Every one that names a player checks
 // the caller's player_filter: a filtered player is "not found".
 func (r *Registry) Commands() []api.Command {
+	return append(append(r.readCommands(), r.queueCommands()...), r.playerCommands()...)
+}
+
+func (r *Registry) readCommands() []api.Command {
 	return []api.Command{
 		{Name: "players/all", Scope: auth.ScopePlayersRead, Description: "All players the user may see (Home Assistant media players).",
 			Handler: func(ctx context.Context, c *api.Call) (any, error) { return r.playersFor(c.Principal), nil }},

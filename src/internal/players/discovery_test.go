@@ -1,6 +1,7 @@
 package players
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -31,8 +32,11 @@ func TestDiscoveryMapsHAMediaPlayers(t *testing.T) {
 		Features: hasstest.FeaturePause | hasstest.FeatureVolumeSet}) // cannot play media: not a player
 	f.core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.basic", Name: "Basic", Features: hasstest.FeaturePlayMedia})
 	f.follow(t)
+	for _, id := range []string{"media_player.basic", "media_player.kitchen"} {
+		start := 0
+		f.ev.waitFor(t, ctx, &start, func(e event) bool { return e.Event == "queue_added" && e.ObjectID == id })
+	}
 	from := 0
-	f.ev.waitFor(t, ctx, &from, func(e event) bool { return e.Event == "queue_added" && e.ObjectID == "media_player.kitchen" })
 
 	raw, err := call(t, ctx, f.reg, admin(), "players/all", nil)
 	if err != nil {
@@ -60,7 +64,7 @@ func TestDiscoveryMapsHAMediaPlayers(t *testing.T) {
 	}
 
 	// Segue restarts while HA is away: the speakers it knew are listed, unavailable.
-	again, err := NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet()})
+	again, err := NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet(), DataDir: f.dir, Rand: rand.Reader})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +82,11 @@ func TestPlayerFilterAndHiding(t *testing.T) {
 	f.core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen"})
 	f.core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.hall", Name: "Hall"})
 	f.follow(t)
+	for _, id := range []string{"media_player.kitchen", "media_player.hall"} {
+		start := 0
+		f.ev.waitFor(t, ctx, &start, func(e event) bool { return e.Event == "queue_added" && e.ObjectID == id })
+	}
 	from := 0
-	f.ev.waitFor(t, ctx, &from, func(e event) bool { return e.Event == "queue_added" && e.ObjectID == "media_player.hall" })
 
 	limited := user("media_player.kitchen")
 	for _, cmd := range []string{"players/all", "player_queues/all"} {
@@ -105,7 +112,7 @@ func TestPlayerFilterAndHiding(t *testing.T) {
 	if !ev.Data.(Player).HideInUI {
 		t.Fatalf("hidden player event %+v", ev.Data)
 	}
-	again, err := NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet()})
+	again, err := NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet(), DataDir: f.dir, Rand: rand.Reader})
 	if err != nil {
 		t.Fatal(err)
 	}

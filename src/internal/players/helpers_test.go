@@ -2,6 +2,7 @@ package players
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"path/filepath"
@@ -120,14 +121,18 @@ func run(t *testing.T, fn func(ctx context.Context) error) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
+func newTestClock() *clocktest.Fake {
+	return clocktest.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
+}
+
 func newFixture(t *testing.T, ctx context.Context) *fixture {
 	t.Helper()
-	f := &fixture{clock: clocktest.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)), dir: t.TempDir()}
+	f := &fixture{clock: newTestClock(), dir: t.TempDir()}
 	f.core, f.client = startHA(t, f.clock)
 	f.db = openDB(t, ctx, f.dir)
 	f.ev = newEvents()
 	var err error
-	if f.reg, err = NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet(), Publish: f.ev.publish}); err != nil {
+	if f.reg, err = NewRegistry(ctx, Deps{DB: f.db, Clock: f.clock, Log: quiet(), Publish: f.ev.publish, DataDir: f.dir, Rand: rand.Reader}); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -120,8 +120,8 @@ type Queue struct {
 	ElapsedTime            float64       `json:"elapsed_time"`
 	ElapsedTimeLastUpdated float64       `json:"elapsed_time_last_updated"`
 	State                  PlaybackState `json:"state"`
-	CurrentItem            any           `json:"current_item"`
-	NextItem               any           `json:"next_item"`
+	CurrentItem            *QueueItem    `json:"current_item"`
+	NextItem               *QueueItem    `json:"next_item"`
 	Sources                []any         `json:"sources"`
 	IsDynamic              bool          `json:"is_dynamic"`
 }

@@ -3,6 +3,8 @@ package players
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"path/filepath"
 	"slices"
 	"sync"
 
@@ -23,12 +25,27 @@ type Deps struct {
 	Clock   clock.Clock
 	Log     logrus.FieldLogger
 	Publish Publisher
+	// DataDir holds the stream key file; Rand makes keys and queue item ids, and shuffles.
+	DataDir string
+	Rand    io.Reader
+	// Speakers runs HA media_player services (nil: no Home Assistant).
+	Speakers Speakers
+	// Tracks expands library URIs into tracks the principal may play.
+	Tracks func(ctx context.Context, p *auth.Principal, uris []string) ([]Track, error)
+	// StreamBase is the URL speakers reach the public listener at (http://192.168.1.10:8095).
+	StreamBase func() string
+	// Throttle slows down forged stream capabilities; Open and Audio serve the tracks.
+	Throttle *auth.Throttle
+	Open     TrackOpener
+	Audio    AudioServer
 }
 
 // Registry holds the known players and their queues. Home Assistant's media players
 // arrive through the hass.MediaPlayerSink methods.
 type Registry struct {
 	d Deps
+
+	keys *streamKeys
 
 	mu      sync.Mutex
 	entries map[string]*entry
@@ -40,7 +57,10 @@ type entry struct {
 	state    hass.EntityState // State "unavailable" until HA reports it
 	settings settings
 	wire     []byte // the last Player sent, to skip events that change nothing
-	queue    Queue
+	q        playQueue
+	// ctl serialises commands to this player: each one may wait on Home Assistant,
+	// which happens outside mu.
+	ctl sync.Mutex
 }
 
 // NewRegistry opens the players' tables and lists every player seen before, as
@@ -53,15 +73,22 @@ func NewRegistry(ctx context.Context, d Deps) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Registry{d: d, entries: map[string]*entry{}}
+	keys, err := newStreamKeys(filepath.Join(d.DataDir, StreamKeyFile), d.Rand)
+	if err != nil {
+		return nil, err
+	}
+	r := &Registry{d: d, entries: map[string]*entry{}, keys: keys}
 	for id, s := range known {
-		r.addLocked(id, s)
+		e := r.addLocked(id, s)
+		if e.q, err = loadQueue(ctx, d.DB, id); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
 
 func (r *Registry) addLocked(id string, s settings) *entry {
-	e := &entry{state: hass.EntityState{EntityID: id, State: "unavailable"}, settings: s, queue: newQueue(id, s.Name)}
+	e := &entry{state: hass.EntityState{EntityID: id, State: "unavailable"}, settings: s, q: newPlayQueue()}
 	r.entries[id] = e
 	r.order = append(r.order, id)
 	slices.Sort(r.order)
@@ -86,14 +113,24 @@ func (r *Registry) MediaPlayers(states []hass.EntityState) {
 	}
 }
 
-// MediaPlayerChanged implements hass.MediaPlayerSink: one live change.
+// MediaPlayerChanged implements hass.MediaPlayerSink: one live change. When the change
+// ends a track of ours, the queue moves on (an HA call made after the lock is released).
 func (r *Registry) MediaPlayerChanged(st hass.EntityState, removed bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	then := r.changedLocked(st, removed)
+	r.mu.Unlock()
+	if then != nil {
+		if err := then(context.Background()); err != nil {
+			r.d.Log.WithError(err).WithField("player", st.EntityID).Warn("players: cannot start the next track")
+		}
+	}
+}
+
+func (r *Registry) changedLocked(st hass.EntityState, removed bool) func(ctx context.Context) error {
 	e, known := r.entries[st.EntityID]
 	if !known {
 		if removed || !candidate(st) {
-			return
+			return nil
 		}
 		name, _ := st.Attributes["friendly_name"].(string)
 		s := settings{Name: name}
@@ -103,7 +140,7 @@ func (r *Registry) MediaPlayerChanged(st hass.EntityState, removed bool) {
 		e = r.addLocked(st.EntityID, s)
 		e.state = st
 		r.publishLocked(e, true)
-		return
+		return nil
 	}
 	if name, _ := st.Attributes["friendly_name"].(string); name != "" && name != e.settings.Name {
 		e.settings.Name = name
@@ -112,14 +149,51 @@ func (r *Registry) MediaPlayerChanged(st hass.EntityState, removed bool) {
 		}
 	}
 	e.state = st
+	before := e.q
+	then := r.followLocked(e, st)
+	if then == nil && (before.state != e.q.state || before.url != e.q.url) {
+		r.queueChangedLocked(e, false)
+	}
 	r.publishLocked(e, false)
+	return then
 }
 
-// playerLocked is the entry as MA's Player.
+// playerLocked is the entry as MA's Player; while the queue plays, what it plays is
+// the current media (the frontend's now-playing bar reads the player).
 func (r *Registry) playerLocked(e *entry) Player {
-	p := fromEntity(e.state, e.settings.Name, false)
+	contentID, _ := e.state.Attributes["media_content_id"].(string)
+	p := fromEntity(e.state, e.settings.Name, e.q.url != "" || isOurs(contentID))
 	p.HideInUI = e.settings.HideInUI
+	if item := e.q.currentItem(); item != nil && *p.ActiveSource == p.PlayerID {
+		now := r.d.Clock.Now()
+		pos, stamp := e.q.position(now), epoch(now)
+		t := item.track
+		p.CurrentMedia = &Media{URI: t.URI, MediaType: "track", Title: t.Title, Artist: t.Artist, Album: t.Album,
+			ImageURL: r.imageURL(t), Duration: item.Duration, SourceID: p.PlayerID, QueueItemID: item.QueueItemID,
+			ElapsedTime: &pos, ElapsedTimeLastUpdated: &stamp}
+		if e.q.url != "" {
+			p.PlaybackState = e.q.state
+			p.ElapsedTime, p.ElapsedTimeLastUpdated = &pos, &stamp
+		}
+	}
 	return p
+}
+
+// queueChangedLocked publishes the queue (and its items when they changed) and the
+// player, and stores the queue.
+func (r *Registry) queueChangedLocked(e *entry, items bool) {
+	id := e.state.EntityID
+	if err := saveQueue(context.Background(), r.d.DB, id, &e.q, items); err != nil {
+		r.d.Log.WithError(err).WithField("player", id).Warn("players: cannot store the queue")
+	}
+	if r.d.Publish != nil {
+		q := r.queueLocked(e)
+		if items {
+			r.d.Publish(nil, "queue_items_updated", id, q)
+		}
+		r.d.Publish(nil, "queue_updated", id, q)
+	}
+	r.publishLocked(e, false)
 }
 
 // publishLocked sends player_added (+ queue_added) for a new player, else

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -61,6 +62,7 @@ type Speaker struct {
 	fetches     []*Fetch
 	drained     chan struct{} // closed when the current body has been read to the end
 	stopRead    context.CancelFunc
+	changed     chan struct{} // signalled after every change and fetch
 }
 
 // AddSpeaker adds a media_player entity, idle, and announces it to subscribers.
@@ -76,7 +78,7 @@ func (c *Core) AddSpeaker(o SpeakerOptions) *Speaker {
 	}
 	now := c.opts.Clock.Now()
 	s := &Speaker{core: c, opts: o, http: &http.Client{Timeout: time.Minute}, state: "idle", lastChanged: now, lastUpdated: now,
-		drained: make(chan struct{})}
+		drained: make(chan struct{}), changed: make(chan struct{}, 1)}
 	s.attrs = map[string]any{"friendly_name": o.Name, "supported_features": o.Features, "volume_level": o.Volume,
 		"is_volume_muted": false, "device_class": "speaker"}
 	c.mu.Lock()
@@ -120,6 +122,31 @@ func (s *Speaker) change(f func()) {
 	next := s.stateLocked()
 	s.mu.Unlock()
 	s.core.publishStateChanged(s.opts.EntityID, old, next)
+	s.signal()
+}
+
+func (s *Speaker) signal() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// WaitFor returns once cond holds, checking after every change of the speaker; it
+// fails the test when ctx ends first.
+func (s *Speaker) WaitFor(t testing.TB, ctx context.Context, what string, cond func(state string, attrs map[string]any, fetches []Fetch) bool) {
+	t.Helper()
+	for {
+		state, attrs := s.State()
+		if cond(state, attrs, s.Fetches()) {
+			return
+		}
+		select {
+		case <-s.changed:
+		case <-ctx.Done():
+			t.Fatalf("speaker %s: %s did not happen (state %s)", s.opts.EntityID, what, state)
+		}
+	}
 }
 
 // State is the entity's current state and a copy of its attributes.
@@ -365,6 +392,7 @@ func (s *Speaker) startStream(url string, from int64) *wsError {
 			s.mu.Unlock()
 			if err == io.EOF {
 				close(drained)
+				s.signal()
 				return
 			}
 			if err != nil {
@@ -395,5 +423,6 @@ func (s *Speaker) fetch(method, url string, from int64) (*Fetch, *http.Response,
 	s.mu.Lock()
 	s.fetches = append(s.fetches, f)
 	s.mu.Unlock()
+	s.signal()
 	return f, resp, nil
 }
