@@ -68,9 +68,7 @@ func queueTrack(t Track) QueueTrack {
 	id, _ := strconv.ParseInt(t.ItemID, 10, 64)
 	var artists []string
 	for _, a := range t.Artists {
-		if im, ok := a.(ItemMapping); ok {
-			artists = append(artists, im.Name)
-		}
+		artists = append(artists, a.Name)
 	}
 	q := QueueTrack{TrackID: id, Title: t.Name, Artist: strings.Join(artists, ", "), Duration: t.Duration, MediaItem: t}
 	q.Name = t.Name

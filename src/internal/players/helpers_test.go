@@ -104,13 +104,27 @@ func startHA(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
 	t.Helper()
 	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
 	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
-	client, err := hass.NewClient(hass.ClientOptions{URL: sup.WebsocketURL(), Token: sup.Token(), Logger: quiet(), PingInterval: -1,
+	return core, startClient(t, sup.WebsocketURL(), sup.Token())
+}
+
+// startHADirect connects straight to Core with a long-lived token, as Segue does
+// outside the add-on (--homeassistant-url, --homeassistant-token).
+func startHADirect(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
+	t.Helper()
+	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
+	owner := core.AddUser(hasstest.User{Username: "owner", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
+	return core, startClient(t, core.WebsocketURL(), core.CreateLongLivedToken(owner.ID))
+}
+
+func startClient(t *testing.T, url, token string) *hass.Client {
+	t.Helper()
+	client, err := hass.NewClient(hass.ClientOptions{URL: url, Token: token, Logger: quiet(), PingInterval: -1,
 		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	run(t, client.Run)
-	return core, client
+	return client
 }
 
 // run starts background work stopped when the test ends.

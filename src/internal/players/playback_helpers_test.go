@@ -97,7 +97,7 @@ func newPlayerFixture(t *testing.T, ctx context.Context, tracks int) (*fixture, 
 	t.Helper()
 	ffmpeg := testutil.RequireTool(t, "ffmpeg")
 	f := &fixture{clock: newTestClock(), dir: t.TempDir()}
-	f.core, f.client = startHA(t, f.clock)
+	f.core, f.client = startHADirect(t, f.clock)
 	f.db = openDB(t, ctx, f.dir)
 	f.ev = newEvents()
 	al := makeAlbum(t, ffmpeg, tracks, 2, 180)
