@@ -226,7 +226,11 @@ func (s *Server) run(ctx context.Context, cmd *Command, call *Call) (result any,
 	result, err = cmd.Handler(ctx, call)
 	if err != nil {
 		if e := fail.As(err); e.Kind == fail.KindInternal || e.Kind == fail.KindUnavailable {
-			s.log.WithError(err).WithField("command", cmd.Name).Error("command failed")
+			if fail.ClientGone(err) {
+				s.log.WithError(err).WithField("command", cmd.Name).Debug("command ended: the client left")
+			} else {
+				s.log.WithError(err).WithField("command", cmd.Name).Error("command failed")
+			}
 		}
 		return nil, err
 	}

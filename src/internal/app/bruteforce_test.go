@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"segue/internal/app"
 	"segue/internal/apptest"
@@ -587,5 +590,84 @@ func TestParallelOneTimeCodeGuesses(t *testing.T) {
 	t.Logf("one-time codes: 300 parallel guesses, %d checked, %d refused", n, refused)
 	if n > 3 {
 		t.Fatalf("%d one-time code guesses checked; sequentially 3", n)
+	}
+}
+
+// Issue 11 (low): a client that hangs up while its login waits for a hash slot
+// has not met a server error — over HTTP and over the WebSocket, the log
+// says so at debug level, never at ERROR.
+func TestHangUpWhileQueuedIsNotAnError(t *testing.T) {
+	rec := newHashRecorder()
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, app.New, apptest.Options{App: app.Options{Clock: clk, HashSlots: 1, HashTrace: rec.trace}})
+	s.Setup(t, "admin", "admin-password-1")
+	rec.arm()
+
+	body := func() io.Reader {
+		raw, _ := json.Marshal(map[string]any{"credentials": map[string]string{"username": "admin", "password": "admin-password-1"}})
+		return bytes.NewReader(raw)
+	}
+	// The one slot is taken (and held) by a login from 127.0.0.1.
+	holder := make(chan int, 1)
+	go func() {
+		resp, err := clientFrom("127.0.0.1").Post(s.URL+"/auth/login", "application/json", body())
+		if err != nil {
+			holder <- 0
+			return
+		}
+		resp.Body.Close()
+		holder <- resp.StatusCode
+	}()
+	rec.waitFor("start 127.0.0.1")
+
+	// HTTP: 127.0.0.3 queues, then hangs up.
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/auth/login", body())
+	req.Header.Set("Content-Type", "application/json")
+	gone := make(chan error, 1)
+	go func() {
+		resp, err := clientFrom("127.0.0.3").Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		gone <- err
+	}()
+	rec.waitFor("queued 127.0.0.3")
+	cancel()
+	if err := <-gone; err == nil {
+		t.Fatal("the cancelled request got an answer")
+	}
+
+	// WebSocket: 127.0.0.4 sends auth/login, then closes the socket.
+	d := websocket.Dialer{NetDialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.4")}}).DialContext}
+	c, _, err := d.Dial("ws"+strings.TrimPrefix(s.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	if err := c.ReadJSON(&info); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteJSON(map[string]any{"message_id": "1", "command": "auth/login",
+		"args": map[string]any{"username": "admin", "password": "admin-password-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor("queued 127.0.0.4")
+	c.Close()
+	rec.waitFor("left 127.0.0.3", "left 127.0.0.4") // both waits ended before the slot frees
+
+	close(rec.release)
+	if status := <-holder; status != 200 {
+		t.Fatalf("the held login: HTTP %d", status)
+	}
+	s.Stop(t) // every handler has returned and logged
+	logs := s.Logs()
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "level=error") && !strings.Contains(line, "library:") {
+			t.Errorf("logged as an error: %s", line)
+		}
+	}
+	if !strings.Contains(logs, "login ended: the client left") || !strings.Contains(logs, "command ended: the client left") {
+		t.Errorf("the hang-ups are not in the debug log:\n%s", logs)
 	}
 }

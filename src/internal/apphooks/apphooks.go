@@ -22,7 +22,7 @@ type Options struct {
 	Argon2 *secrets.Argon2Params
 	// HashSlots overrides how many password hashes run at once (tests only).
 	HashSlots int
-	// HashTrace hears the hash queue's "queued"/"start" events (tests only).
+	// HashTrace hears the hash queue's "queued"/"start"/"left" events (tests only).
 	HashTrace func(event, client string)
 	// RoleSource supplies HA roles for ingress users.
 	RoleSource auth.RoleSource

@@ -62,6 +62,9 @@ func (s *Users) Update(ctx context.Context, id string, p Patch) (User, error) {
 		sets, args = append(sets, "role = ?"), append(args, string(*p.Role))
 	}
 	if p.Preferences != nil {
+		if !jsonDepthWithin(p.Preferences, MaxStoredJSONDepth) {
+			return User{}, fail.Invalid("Preferences are nested too deeply (at most %d levels)", MaxStoredJSONDepth)
+		}
 		b := jsonText(p.Preferences)
 		if len(b) > 64<<10 {
 			return User{}, fail.Invalid("Preferences are too large")

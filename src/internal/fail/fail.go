@@ -3,6 +3,7 @@
 package fail
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -93,6 +94,12 @@ func As(err error) *Error {
 
 // KindOf returns the kind of err (KindInternal for foreign errors).
 func KindOf(err error) Kind { return As(err).Kind }
+
+// ClientGone reports whether err only says that the client left before the
+// work was done (its request or connection context was cancelled, e.g. a hang-up
+// while waiting for a password-hash slot): nothing failed on the server's side,
+// so it is no error for the logs.
+func ClientGone(err error) bool { return errors.Is(err, context.Canceled) }
 
 // Is reports whether err is a domain error of kind k.
 func Is(err error, k Kind) bool {

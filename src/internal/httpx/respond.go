@@ -29,7 +29,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func WriteError(w http.ResponseWriter, log logrus.FieldLogger, err error) {
 	status, msg := fail.HTTPStatus(err)
 	if status >= 500 && log != nil {
-		log.WithError(err).Error("request failed")
+		if fail.ClientGone(err) {
+			log.WithError(err).Debug("request ended: the client left")
+		} else {
+			log.WithError(err).Error("request failed")
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Segue"`)

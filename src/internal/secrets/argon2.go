@@ -40,8 +40,9 @@ type Hasher struct {
 }
 
 // NewHasher builds a hasher allowing at most concurrency computations at a
-// time, shared fairly between clients. trace, when not nil, hears "queued" and
-// "start" with the client of each computation (tests assert the order).
+// time, shared fairly between clients. trace, when not nil, hears "queued",
+// "start" and "left" (a waiter whose context ended) with the client of each
+// computation (tests assert the order).
 func NewHasher(params Argon2Params, concurrency int, rand io.Reader, trace func(event, client string)) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1

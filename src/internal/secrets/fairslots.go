@@ -71,6 +71,7 @@ func (s *fairSlots) acquire(ctx context.Context, client string) error {
 		return nil
 	case <-ctx.Done():
 	}
+	defer s.note("left", client)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, q := range c.queue {

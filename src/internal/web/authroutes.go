@@ -73,7 +73,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		status, msg := fail.HTTPStatus(err)
 		httpx.SetRetryAfterFor(w, err)
 		if status >= 500 {
-			s.d.Log.WithError(err).Error("login failed")
+			if fail.ClientGone(err) {
+				s.d.Log.WithError(err).Debug("login ended: the client left")
+			} else {
+				s.d.Log.WithError(err).Error("login failed")
+			}
 			msg = "Login failed"
 		}
 		loginFailed(w, status, msg)
