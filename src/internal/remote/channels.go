@@ -140,8 +140,12 @@ func (s *session) serveProxyChannel(l *link) {
 			return nil
 		}
 		return s.startProxy(sem, req, func(res proxyResult) {
-			if err := writeSized(s, l, req.ID, res); err != nil {
-				s.cancel()
+			// A client that gives up on a request closes this channel; the response
+			// then has nowhere to go. That ends this channel only, never the session
+			// (its API channel stays up).
+			if err := writeSized(s, l, req.ID, res); err != nil && s.ctx.Err() == nil {
+				s.log.WithError(err).Debug("remote: proxy channel gone before its response; dropped")
+				l.close()
 			}
 		})
 	})

@@ -94,7 +94,7 @@ func TestPairLoginCallChunksProxy(t *testing.T) {
 
 // Closing the http_proxy channel (a client gave up on a request) leaves the API session up.
 func TestProxyChannelCloseKeepsSession(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, func(c *remote.GatewayConfig) { c.Limits.ProxyTimeout = time.Second })
 	c := h.dial(t)
 	ctx := ctxT(t)
 	if err := c.Auth(ctx, "good-token"); err != nil {
@@ -105,7 +105,9 @@ func TestProxyChannelCloseKeepsSession(t *testing.T) {
 	if _, err := c.HTTPGet(short, "GET", "/slow", nil); err == nil {
 		t.Fatal("slow request returned")
 	}
-	time.Sleep(200 * time.Millisecond) // let the close reach the gateway
+	// The slow handler gives up after the proxy timeout; its response finds the channel
+	// closed, and the session must outlive that.
+	waitFor(t, "the dropped proxy response", func() bool { return logged(h, "proxy channel gone before its response") })
 	if _, err := c.Call(ctx, "auth/me", nil); err != nil {
 		t.Fatalf("API session died with the proxy channel: %v", err)
 	}
