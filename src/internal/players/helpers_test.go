@@ -26,7 +26,7 @@ func quiet() logrus.FieldLogger {
 	return l
 }
 
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -59,7 +59,7 @@ func (e *events) publish(_ func(*auth.Principal) bool, name, id string, data any
 }
 
 // waitFor returns the first event from index from on that matches.
-func (e *events) waitFor(t *testing.T, ctx context.Context, from *int, match func(event) bool) event {
+func (e *events) waitFor(t testing.TB, ctx context.Context, from *int, match func(event) bool) event {
 	t.Helper()
 	for {
 		e.mu.Lock()
@@ -90,7 +90,7 @@ type fixture struct {
 	dir    string
 }
 
-func openDB(t *testing.T, ctx context.Context, dir string) *store.DB {
+func openDB(t testing.TB, ctx context.Context, dir string) *store.DB {
 	t.Helper()
 	db, err := store.Open(ctx, filepath.Join(dir, "segue.db"))
 	if err != nil {
@@ -100,7 +100,7 @@ func openDB(t *testing.T, ctx context.Context, dir string) *store.DB {
 	return db
 }
 
-func startHA(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
+func startHA(t testing.TB, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
 	t.Helper()
 	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
 	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
@@ -109,14 +109,14 @@ func startHA(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
 
 // startHADirect connects straight to Core with a long-lived token, as Segue does
 // outside the add-on (--homeassistant-url, --homeassistant-token).
-func startHADirect(t *testing.T, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
+func startHADirect(t testing.TB, clk *clocktest.Fake) (*hasstest.Core, *hass.Client) {
 	t.Helper()
 	core := hasstest.StartCore(t, hasstest.CoreOptions{Clock: clk})
 	owner := core.AddUser(hasstest.User{Username: "owner", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
 	return core, startClient(t, core.WebsocketURL(), core.CreateLongLivedToken(owner.ID))
 }
 
-func startClient(t *testing.T, url, token string) *hass.Client {
+func startClient(t testing.TB, url, token string) *hass.Client {
 	t.Helper()
 	client, err := hass.NewClient(hass.ClientOptions{URL: url, Token: token, Logger: quiet(), PingInterval: -1,
 		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
@@ -128,7 +128,7 @@ func startClient(t *testing.T, url, token string) *hass.Client {
 }
 
 // run starts background work stopped when the test ends.
-func run(t *testing.T, fn func(ctx context.Context) error) {
+func run(t testing.TB, fn func(ctx context.Context) error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); fn(ctx) }()
@@ -139,7 +139,7 @@ func newTestClock() *clocktest.Fake {
 	return clocktest.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
 }
 
-func newFixture(t *testing.T, ctx context.Context) *fixture {
+func newFixture(t testing.TB, ctx context.Context) *fixture {
 	t.Helper()
 	f := &fixture{clock: newTestClock(), dir: t.TempDir()}
 	f.core, f.client = startHA(t, f.clock)
@@ -152,12 +152,12 @@ func newFixture(t *testing.T, ctx context.Context) *fixture {
 	return f
 }
 
-func (f *fixture) follow(t *testing.T) {
+func (f *fixture) follow(t testing.TB) {
 	run(t, func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, f.client, f.reg, quiet()) })
 }
 
 // call runs a registry command as p and returns its result as JSON.
-func call(t *testing.T, ctx context.Context, r *Registry, p *auth.Principal, name string, args any) (json.RawMessage, error) {
+func call(t testing.TB, ctx context.Context, r *Registry, p *auth.Principal, name string, args any) (json.RawMessage, error) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
 	for _, c := range r.Commands() {

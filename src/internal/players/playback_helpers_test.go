@@ -38,7 +38,7 @@ type album struct {
 // makeAlbum writes n FLAC files of seconds each (sine tones) and describes them as
 // tracks lasting duration seconds: the fake speakers play on the test's clock, so the
 // files can be short.
-func makeAlbum(t *testing.T, ffmpeg string, n, seconds, duration int) *album {
+func makeAlbum(t testing.TB, ffmpeg string, n, seconds, duration int) *album {
 	t.Helper()
 	a := &album{dir: t.TempDir()}
 	for i := 1; i <= n; i++ {
@@ -93,7 +93,7 @@ func (a *album) open(_ context.Context, _ library.Viewer, id int64) (*library.Tr
 
 // player is a fixture whose registry plays on the fake speakers: commands, the
 // stream route on a loopback server, HA calls over the Supervisor proxy.
-func newPlayerFixture(t *testing.T, ctx context.Context, tracks int) (*fixture, *album, *httptest.Server) {
+func newPlayerFixture(t testing.TB, ctx context.Context, tracks int) (*fixture, *album, *httptest.Server) {
 	t.Helper()
 	ffmpeg := testutil.RequireTool(t, "ffmpeg")
 	f := &fixture{clock: newTestClock(), dir: t.TempDir()}

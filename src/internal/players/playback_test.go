@@ -11,7 +11,7 @@ import (
 	"segue/internal/hass/hasstest"
 )
 
-func queueOf(t *testing.T, ctx context.Context, f *fixture, id string) Queue {
+func queueOf(t testing.TB, ctx context.Context, f *fixture, id string) Queue {
 	t.Helper()
 	raw, err := call(t, ctx, f.reg, admin(), "player_queues/get", map[string]any{"queue_id": id})
 	if err != nil {
@@ -24,7 +24,7 @@ func queueOf(t *testing.T, ctx context.Context, f *fixture, id string) Queue {
 	return q
 }
 
-func mustCall(t *testing.T, ctx context.Context, f *fixture, name string, args map[string]any) {
+func mustCall(t testing.TB, ctx context.Context, f *fixture, name string, args map[string]any) {
 	t.Helper()
 	if _, err := call(t, ctx, f.reg, admin(), name, args); err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
@@ -33,7 +33,7 @@ func mustCall(t *testing.T, ctx context.Context, f *fixture, name string, args m
 
 // playing waits until the speaker fetched one more stream than seen counts and plays
 // it; it returns the URL.
-func playing(t *testing.T, ctx context.Context, sp *hasstest.Speaker, seen map[string]bool) string {
+func playing(t testing.TB, ctx context.Context, sp *hasstest.Speaker, seen map[string]bool) string {
 	t.Helper()
 	var url string
 	sp.WaitFor(t, ctx, "a new stream playing", func(state string, attrs map[string]any, fetches []hasstest.Fetch) bool {

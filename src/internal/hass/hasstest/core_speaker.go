@@ -385,11 +385,15 @@ func (s *Speaker) startStream(url string, from int64) *wsError {
 		for ctx.Err() == nil {
 			n, err := resp.Body.Read(buf)
 			s.mu.Lock()
-			if n > 0 && f.FirstByte.IsZero() {
+			first := n > 0 && f.FirstByte.IsZero()
+			if first {
 				f.FirstByte = time.Now()
 			}
 			f.Bytes += int64(n)
 			s.mu.Unlock()
+			if first {
+				s.signal()
+			}
 			if err == io.EOF {
 				close(drained)
 				s.signal()
