@@ -156,19 +156,15 @@ func (b *browser) eval(expr string, out any) {
 // waitFor polls a boolean expression until it holds.
 func (b *browser) waitFor(what, expr string) {
 	b.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	holds := func() bool {
 		var ok bool
 		b.eval("(function(){try{return !!("+expr+")}catch(e){return false}})()", &ok)
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			var text string
-			b.eval("document.body ? document.body.innerText : ''", &text)
-			b.t.Fatalf("timed out waiting for %s; page shows:\n%s", what, text)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return ok
+	}
+	if !testutil.Eventually(20*time.Second, holds) {
+		var text string
+		b.eval("document.body ? document.body.innerText : ''", &text)
+		b.t.Fatalf("timed out waiting for %s; page shows:\n%s", what, text)
 	}
 }
 
