@@ -9,6 +9,7 @@ import (
 
 	"segue/internal/app"
 	"segue/internal/apptest"
+	"segue/internal/hass/hasstest"
 )
 
 func rawPost(t *testing.T, url, contentType, body string, header map[string]string) (int, string) {
@@ -87,5 +88,47 @@ func TestNativeClientsAndLoginUnaffected(t *testing.T) {
 		if status != 200 || !strings.Contains(got, `"token"`) {
 			t.Errorf("login with %v: %d %s", h, status, got)
 		}
+	}
+}
+
+// Issue 11 item 6 on the ingress listener: HA's session cookie signs every
+// sidebar request in, so a page on another site that posts a text/plain form
+// carrying a command to the panel's /api would act as the HA user. It is
+// refused; the panel's own same-origin request works.
+func TestIngressRefusesCrossSiteCommands(t *testing.T) {
+	core := hasstest.StartCore(t, hasstest.CoreOptions{})
+	ha := core.AddUser(hasstest.User{Username: "marie", Name: "Marie Curie", IsActive: true})
+	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
+	s.Setup(t, "owner", "owner-password-1")
+	sup.SetIngressUpstream(s.IngressURL)
+	cookie := sup.NewIngressSession(ha.ID)
+	post := func(contentType string, header map[string]string) (int, string) {
+		req, _ := http.NewRequest("POST", sup.IngressURL()+"api", strings.NewReader(`{"command":"auth/me"}`))
+		req.Header.Set("Content-Type", contentType)
+		req.AddCookie(cookie)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	for _, h := range []map[string]string{
+		{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+		{"Origin": "https://evil.example"},
+		{"Sec-Fetch-Site": "same-site"},
+	} {
+		if status, body := post("text/plain", h); status != http.StatusForbidden || strings.Contains(body, "marie") {
+			t.Errorf("cross-site command %v: %d %.200s", h, status, body)
+		}
+	}
+	own := map[string]string{"Origin": strings.TrimSuffix(sup.URL(), "/"), "Sec-Fetch-Site": "same-origin"}
+	if status, body := post("application/json", own); status != 200 || !strings.Contains(body, `"username":"marie"`) {
+		t.Fatalf("the panel's own command: %d %.200s", status, body)
 	}
 }

@@ -3,9 +3,11 @@ package web
 import (
 	"net/http"
 	"runtime/debug"
-	"segue/internal/httpx"
 
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/httpx"
+	"segue/internal/text"
 )
 
 // isIdentityHeader matches every spelling of the HA identity headers
@@ -79,6 +81,21 @@ func securityHeaders(l httpx.Listener, next http.Handler) http.Handler {
 			// X-Frame-Options header still stands for them.
 			h.Set("Content-Security-Policy", "frame-ancestors 'self'")
 			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sameOriginOnly guards the ingress listener, where HA's session cookie signs
+// every request in by itself: a state-changing request a browser marks as sent
+// from another site (a form on another page posting to /api) is refused before
+// it is read. The sidebar's own requests share HA's origin and pass.
+func sameOriginOnly(log logrus.FieldLogger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := httpx.CheckSameOrigin(r); err != nil {
+			log.WithField("origin", text.Truncate(r.Header.Get("Origin"), 100)).Warn("ingress: cross-site request refused")
+			httpx.WriteError(w, log, err)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

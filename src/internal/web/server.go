@@ -94,6 +94,7 @@ func (s *Server) Handler(l httpx.Listener) http.Handler {
 	var h http.Handler = mux
 	if l == httpx.Ingress {
 		h = s.ingressAuth(h)
+		h = sameOriginOnly(s.d.Log, h)
 	} else {
 		h = stripIdentityHeaders(s.d.Log, h)
 	}
