@@ -51,7 +51,7 @@ func (a *App) playersModule(ctx context.Context, rnd io.Reader, tracks *music.Mo
 			out := make([]players.Track, len(found))
 			for i, t := range found {
 				out[i] = players.Track{ID: t.TrackID, Name: t.Name, Title: t.Title, Artist: t.Artist, Album: t.Album,
-					Duration: t.Duration, Suffix: t.Suffix, ImagePath: t.ImagePath, URI: t.MediaItem.URI, MediaItem: t.MediaItem, Image: t.Image}
+					Duration: t.Duration, Suffix: t.Suffix, SampleRate: t.SampleRate, BitDepth: t.BitDepth, Channels: t.Channels, ImagePath: t.ImagePath, URI: t.MediaItem.URI, MediaItem: t.MediaItem, Image: t.Image}
 			}
 			return out, nil
 		}}

@@ -13,8 +13,9 @@ import (
 // the watcher's goroutine, one at a time, and may call HA.
 type MediaPlayerSink interface {
 	// MediaPlayers is the full list after every (re)connect: entities missing from it
-	// are gone or were renamed.
-	MediaPlayers(states []EntityState)
+	// are gone or were renamed. platforms maps entity ids to their integration (empty
+	// when HA would not tell).
+	MediaPlayers(states []EntityState, platforms map[string]string)
 	// MediaPlayerChanged is one live change; removed is true when HA dropped the entity.
 	MediaPlayerChanged(state EntityState, removed bool)
 }
@@ -75,7 +76,11 @@ func watchOnce(ctx context.Context, c Subscriber, sink MediaPlayerSink) error {
 		if err != nil {
 			return err
 		}
-		sink.MediaPlayers(states)
+		platforms, err := FetchMediaPlayerPlatforms(ctx, c)
+		if err != nil {
+			platforms = map[string]string{} // a non-admin token: formats stay conservative
+		}
+		sink.MediaPlayers(states, platforms)
 		return nil
 	}
 	if err := resync(); err != nil {

@@ -11,12 +11,15 @@ import (
 type recordingSink struct{ events chan sinkEvent }
 
 type sinkEvent struct {
-	full    []EntityState // set for MediaPlayers
-	one     EntityState
-	removed bool
+	full      []EntityState // set for MediaPlayers
+	platforms map[string]string
+	one       EntityState
+	removed   bool
 }
 
-func (s recordingSink) MediaPlayers(states []EntityState) { s.events <- sinkEvent{full: states} }
+func (s recordingSink) MediaPlayers(states []EntityState, platforms map[string]string) {
+	s.events <- sinkEvent{full: states, platforms: platforms}
+}
 func (s recordingSink) MediaPlayerChanged(st EntityState, removed bool) {
 	s.events <- sinkEvent{one: st, removed: removed}
 }
@@ -37,7 +40,7 @@ func (s recordingSink) next(t *testing.T, ctx context.Context) sinkEvent {
 func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)
-	kitchen := core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3})
+	kitchen := core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3, Platform: "cast"})
 	client, _ := runClient(t, sup.WebsocketURL(), sup.Token())
 	sink := recordingSink{events: make(chan sinkEvent, 16)}
 	wctx, stop := context.WithCancel(ctx)
@@ -46,7 +49,7 @@ func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 
 	first := sink.next(t, ctx)
 	if len(first.full) != 1 || first.full[0].EntityID != "media_player.kitchen" || first.full[0].State != "idle" ||
-		first.full[0].Attributes["friendly_name"] != "Kitchen" {
+		first.full[0].Attributes["friendly_name"] != "Kitchen" || first.platforms["media_player.kitchen"] != "cast" {
 		t.Fatalf("first report %+v", first)
 	}
 	if err := CallMediaPlayer(ctx, client, "media_player.kitchen", "volume_set", map[string]any{"volume_level": 0.5}); err != nil {

@@ -75,3 +75,23 @@ func CallMediaPlayer(ctx context.Context, c Caller, entityID, service string, da
 	return c.Call(ctx, "call_service", ServiceCall{Domain: MediaPlayerDomain, Service: service,
 		Target: map[string]any{"entity_id": entityID}, ServiceData: data}, nil)
 }
+
+// FetchMediaPlayerPlatforms runs config/entity_registry/list (admin only: the
+// Supervisor's proxy acts as an admin) and maps each media_player entity to the
+// integration that provides it ("cast", "sonos", "dlna_dmr", …).
+func FetchMediaPlayerPlatforms(ctx context.Context, c Caller) (map[string]string, error) {
+	var entries []struct {
+		EntityID string `json:"entity_id"`
+		Platform string `json:"platform"`
+	}
+	if err := c.Call(ctx, "config/entity_registry/list", nil, &entries); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		if IsMediaPlayer(e.EntityID) {
+			out[e.EntityID] = e.Platform
+		}
+	}
+	return out, nil
+}

@@ -14,16 +14,18 @@ import (
 // QueueTrack is one library track as a player queue needs it: the MA Track the
 // frontend shows and what a speaker is told (title, artist, album, cover).
 type QueueTrack struct {
-	TrackID   int64
-	Name      string // "<artists> - <title>", MA's queue item name
-	Title     string
-	Artist    string
-	Album     string
-	Duration  int    // seconds
-	Suffix    string // the file's extension ("flac"), for URLs that send it as it is
-	Image     *Image // nil without a cover
-	ImagePath string // "/imageproxy/<id>?size=512", "" without a cover
-	MediaItem Track
+	TrackID  int64
+	Name     string // "<artists> - <title>", MA's queue item name
+	Title    string
+	Artist   string
+	Album    string
+	Duration int    // seconds
+	Suffix   string // the file's extension ("flac"), for URLs that send it as it is
+	// SampleRate (Hz), BitDepth and Channels of the file, 0 when unknown.
+	SampleRate, BitDepth, Channels int
+	Image                          *Image // nil without a cover
+	ImagePath                      string // "/imageproxy/<id>?size=512", "" without a cover
+	MediaItem                      Track
 }
 
 // QueueTracks expands library URIs (library://track|album|artist|playlist/<id>) into
@@ -83,6 +85,9 @@ func queueTrack(t Track) QueueTrack {
 	}
 	if len(t.ProviderMappings) > 0 {
 		pm := t.ProviderMappings[0]
+		if pm.AudioFormat.ContentType != "?" { // known format: its header facts are real
+			q.SampleRate, q.BitDepth, q.Channels = pm.AudioFormat.SampleRate, pm.AudioFormat.BitDepth, pm.AudioFormat.Channels
+		}
 		if q.Suffix = strings.TrimPrefix(path.Ext(pm.ItemID), "."); q.Suffix == "" && pm.AudioFormat.ContentType != "?" {
 			q.Suffix = pm.AudioFormat.ContentType
 		}

@@ -2,6 +2,7 @@ package players
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -28,29 +29,67 @@ const endSlack = 5 * time.Second
 // pause briefly and reconnect (a long pause gets a new URL anyway).
 const capabilityMargin = 10 * time.Minute
 
-// formatFor chooses what a speaker gets: the admin's choice for it, else MP3, which every
-// speaker Home Assistant drives takes (HA does not say which formats a speaker decodes).
-func formatFor(s settings) string {
-	if s.Format == formatOriginal {
+// formatFor chooses what a speaker gets: the admin's choice for it; else the file as
+// it is when the speaker's integration is one whose formats the reference documents
+// (Google Cast, Sonos) and the file is among them; else MP3, which every speaker Home
+// Assistant drives takes (HA does not say which formats a speaker decodes).
+func formatFor(s settings, platform string, t Track) string {
+	switch s.Format {
+	case formatOriginal:
+		return ""
+	case formatMP3:
+		return formatMP3
+	}
+	if takesOriginal(platform, t) {
 		return ""
 	}
 	return formatMP3
 }
 
+// takesOriginal: Cast audio plays FLAC up to 96 kHz/24 bit, AAC, MP3, Opus, Vorbis and
+// WAV; Sonos AAC, FLAC (16 bit, 2 channels), MP3 and Ogg Vorbis, all at most 48 kHz.
+// Unknown sample rates stay on MP3.
+func takesOriginal(platform string, t Track) bool {
+	if t.SampleRate <= 0 {
+		return false
+	}
+	switch platform {
+	case "cast":
+		switch t.Suffix {
+		case "mp3", "m4a", "aac", "ogg", "oga", "opus", "wav":
+			return t.SampleRate <= 96000
+		case "flac":
+			return t.SampleRate <= 96000 && t.BitDepth <= 24
+		}
+	case "sonos":
+		switch t.Suffix {
+		case "mp3", "m4a", "aac", "ogg", "oga":
+			return t.SampleRate <= 48000
+		case "flac":
+			return t.SampleRate <= 48000 && t.BitDepth <= 16 && t.Channels <= 2
+		}
+	}
+	return false
+}
+
 // streamURLLocked mints the capability URL for item from offset seconds.
 func (r *Registry) streamURLLocked(e *entry, item *QueueItem, offset int) (string, error) {
-	format := formatFor(e.settings)
+	format := formatFor(e.settings, e.platform, item.track)
 	if offset > 0 {
 		format = formatMP3 // only ffmpeg can start a file in the middle
 	}
 	remaining := time.Duration(max(item.Duration-offset, 60)) * time.Second
 	c := capability{Expires: r.d.Clock.Now().Add(2*remaining + capabilityMargin), TrackID: item.track.ID, Offset: offset,
 		Format: format, Ext: extension(format, item.track.Suffix), Player: e.state.EntityID, Item: item.QueueItemID}
+	base := strings.TrimRight(r.d.StreamBase(), "/")
+	if base == "" {
+		return "", errNoAddress
+	}
 	token, err := r.keys.sign(c)
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(r.d.StreamBase(), "/") + StreamPath + token + "." + c.Ext, nil
+	return base + StreamPath + token + "." + c.Ext, nil
 }
 
 // imageURL is an item's cover on the address the speaker reaches.
@@ -80,6 +119,9 @@ func isOurs(contentID string) bool {
 	return err == nil && strings.HasPrefix(u.Path, StreamPath)
 }
 
+// errNoAddress: there is no address speakers could fetch from.
+var errNoAddress = errors.New("no speaker-facing address")
+
 // startLocked hands the item at index to the speaker from offset; it returns the call
 // to make once mu is released.
 func (r *Registry) startLocked(e *entry, index, offset int) (func(ctx context.Context) error, error) {
@@ -89,6 +131,9 @@ func (r *Registry) startLocked(e *entry, index, offset int) (func(ctx context.Co
 	}
 	item := &q.items[index]
 	streamURL, err := r.streamURLLocked(e, item, offset)
+	if errors.Is(err, errNoAddress) {
+		return nil, fail.Invalid("Speakers cannot reach Segue: the public port is off or no address is known; set internal_url")
+	}
 	if err != nil {
 		return nil, fail.Internal(err)
 	}

@@ -7,17 +7,22 @@ import (
 
 // Track is one library track as a queue needs it (from music.QueueTracks).
 type Track struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"-"` // "<artists> - <title>"
-	Title     string `json:"title"`
-	Artist    string `json:"artist"`
-	Album     string `json:"album"`
-	Duration  int    `json:"duration"`
-	Suffix    string `json:"suffix"`
-	ImagePath string `json:"image_path"`
-	URI       string `json:"uri"`
-	MediaItem any    `json:"-"`
-	Image     any    `json:"-"`
+	ID       int64  `json:"id"`
+	Name     string `json:"-"` // "<artists> - <title>"
+	Title    string `json:"title"`
+	Artist   string `json:"artist"`
+	Album    string `json:"album"`
+	Duration int    `json:"duration"`
+	Suffix   string `json:"suffix"`
+	// SampleRate (Hz), BitDepth and Channels decide whether a speaker can take the file
+	// as it is; 0 when unknown.
+	SampleRate int    `json:"sample_rate"`
+	BitDepth   int    `json:"bit_depth"`
+	Channels   int    `json:"channels"`
+	ImagePath  string `json:"image_path"`
+	URI        string `json:"uri"`
+	MediaItem  any    `json:"-"`
+	Image      any    `json:"-"`
 }
 
 // QueueItem is MA's QueueItem.

@@ -56,6 +56,7 @@ type Registry struct {
 type entry struct {
 	state    hass.EntityState // State "unavailable" until HA reports it
 	settings settings
+	platform string // the HA integration behind the entity ("cast", "sonos", …)
 	wire     []byte // the last Player sent, to skip events that change nothing
 	q        playQueue
 	// ctl serialises commands to this player: each one may wait on Home Assistant,
@@ -97,7 +98,7 @@ func (r *Registry) addLocked(id string, s settings) *entry {
 
 // MediaPlayers implements hass.MediaPlayerSink: the full list after a (re)connect.
 // Known players missing from it show as unavailable.
-func (r *Registry) MediaPlayers(states []hass.EntityState) {
+func (r *Registry) MediaPlayers(states []hass.EntityState, platforms map[string]string) {
 	seen := map[string]bool{}
 	for _, st := range states {
 		seen[st.EntityID] = true
@@ -105,6 +106,9 @@ func (r *Registry) MediaPlayers(states []hass.EntityState) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for id, e := range r.entries {
+		e.platform = platforms[id]
+	}
 	for _, id := range r.order {
 		if e := r.entries[id]; !seen[id] && e.state.State != "unavailable" {
 			e.state = hass.EntityState{EntityID: id, State: "unavailable"}

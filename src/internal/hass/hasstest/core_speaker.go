@@ -29,6 +29,8 @@ type SpeakerOptions struct {
 	ReconnectOnResume bool
 	// Volume is the initial volume_level (0..1).
 	Volume float64
+	// Platform is the integration config/entity_registry/list names (default "cast").
+	Platform string
 }
 
 // Fetch records one HTTP request a speaker made for its stream.
@@ -75,6 +77,9 @@ func (c *Core) AddSpeaker(o SpeakerOptions) *Speaker {
 	}
 	if o.Name == "" {
 		o.Name = o.EntityID
+	}
+	if o.Platform == "" {
+		o.Platform = "cast"
 	}
 	now := c.opts.Clock.Now()
 	s := &Speaker{core: c, opts: o, http: &http.Client{Timeout: time.Minute}, state: "idle", lastChanged: now, lastUpdated: now,

@@ -228,6 +228,16 @@ func (c *Core) answer(id int64, cmdType, userID string) map[string]any {
 			list = append(list, s.stateObject())
 		}
 		return okResult(id, list)
+	case "config/entity_registry/list":
+		if !user.IsAdmin() {
+			return errorResult(id, wsError{"unauthorized", "Unauthorized"})
+		}
+		list := make([]map[string]any, 0, len(c.speakers))
+		for _, s := range c.speakers {
+			list = append(list, map[string]any{"entity_id": s.opts.EntityID, "platform": s.opts.Platform, "id": s.opts.EntityID,
+				"device_id": nil, "disabled_by": nil, "hidden_by": nil, "name": nil, "original_name": s.opts.Name})
+		}
+		return okResult(id, list)
 	case "network/url":
 		return okResult(id, map[string]any{
 			"internal": nullable(c.network.Internal), "external": nullable(c.network.External),
