@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/auth"
+	"segue/internal/clock"
 	"segue/internal/fail"
 	"segue/internal/text"
 )
@@ -34,8 +35,8 @@ type Options struct {
 	// than this in one second. Authenticated peers are not limited: they are
 	// accountable and revocable, and a fast client must not be cut off.
 	MaxPerSecond int
-	// Now is the clock for rate limits (tests inject one).
-	Now func() time.Time
+	// Clock times rate limits and the unauthenticated idle timeout (tests pass a fake).
+	Clock clock.Clock
 	// SetupPending reports that no user exists yet: then a connection that is not
 	// on ingress gets ServerInfo and MA's "Setup required" error, and is closed.
 	SetupPending func(ctx context.Context) bool
@@ -57,8 +58,8 @@ func (o *Options) defaults() {
 	if o.MaxPerSecond <= 0 {
 		o.MaxPerSecond = 100
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
 }
 

@@ -92,7 +92,7 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 
 // touch notes activity of the peer (for the unauthenticated idle timeout).
 func (sess *Session) touch() {
-	now := sess.srv.opts.Now()
+	now := sess.srv.opts.Clock.Now()
 	sess.mu.Lock()
 	sess.lastSeen = now
 	sess.mu.Unlock()
@@ -119,7 +119,7 @@ func (sess *Session) closeWhenIdleUnauthenticated(ctx context.Context) {
 		if p != nil {
 			return
 		}
-		if sess.srv.opts.Now().Sub(last) >= limit {
+		if sess.srv.opts.Clock.Now().Sub(last) >= limit {
 			sess.close(1008, "authentication timeout")
 			return
 		}
@@ -132,7 +132,7 @@ func (sess *Session) flooding() bool {
 	if sess.principal() != nil {
 		return false
 	}
-	now := sess.srv.opts.Now()
+	now := sess.srv.opts.Clock.Now()
 	if now.Sub(sess.windowStart) >= time.Second {
 		sess.windowStart, sess.windowCount = now, 0
 	}

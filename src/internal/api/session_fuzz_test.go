@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/auth"
+	"segue/internal/clock/clocktest"
 	"segue/internal/fail"
 	"segue/internal/testutil"
 )
@@ -160,8 +161,7 @@ func FuzzSession(f *testing.F) {
 func TestFloodClosesSession(t *testing.T) {
 	srv := testServer()
 	srv.opts.MaxPerSecond = 10
-	fixed := time.Unix(1000, 0)
-	srv.opts.Now = func() time.Time { return fixed }
+	srv.opts.Clock = clocktest.NewFake(time.Unix(1000, 0)) // never advanced: one second for the whole flood
 	var msgs [][]byte
 	for i := 0; i < 50; i++ {
 		msgs = append(msgs, []byte(`{"message_id":"1","command":"echo"}`))

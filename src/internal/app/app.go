@@ -140,8 +140,8 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	info.setupPending = setup.pending
 	apiOpts := opts.APIOptions
 	apiOpts.SetupPending = setup.pending
-	if apiOpts.Now == nil {
-		apiOpts.Now = a.Clock.Now
+	if apiOpts.Clock == nil {
+		apiOpts.Clock = a.Clock
 	}
 	a.API = api.NewServer(a.Registry, tokens, func(ctx context.Context, c api.ConnInfo) any { return info.get(ctx, c) }, log, apiOpts)
 
