@@ -3,6 +3,8 @@ package httpx
 import (
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"segue/internal/fail"
 )
@@ -48,6 +50,34 @@ func CheckSameOrigin(r *http.Request) error {
 		return ErrCrossSite
 	}
 	return nil
+}
+
+// CheckSocketOrigin guards a WebSocket handshake (a GET, so CheckSameOrigin
+// lets it through) on a listener where cookies sign the socket in: a browser
+// always sends Origin on it, which must name the host the request was sent to
+// (Host, or X-Forwarded-Host as HA's proxy sets it); Sec-Fetch-Site, when
+// sent, must say same-origin. A handshake without Origin is a native client.
+func CheckSocketOrigin(r *http.Request) error {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return ErrCrossSite
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return ErrCrossSite
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return nil
+	}
+	if fh := r.Header.Get("X-Forwarded-Host"); fh != "" && strings.EqualFold(u.Host, fh) {
+		return nil
+	}
+	return ErrCrossSite
 }
 
 // CheckNavigation admits a GET that must be a top-level navigation (a

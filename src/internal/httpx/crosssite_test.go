@@ -74,3 +74,28 @@ func TestCheckNavigation(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckSocketOrigin(t *testing.T) {
+	cases := []struct {
+		header map[string]string
+		ok     bool
+	}{
+		{map[string]string{}, true},
+		{map[string]string{"Origin": "http://ha.lan:8123"}, true},
+		{map[string]string{"Origin": "http://ha.lan:8123", "Sec-Fetch-Site": "same-origin"}, true},
+		{map[string]string{"Origin": "https://ha.example", "X-Forwarded-Host": "ha.example"}, true},
+		{map[string]string{"Origin": "https://evil.example"}, false},
+		{map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, false},
+		{map[string]string{"Origin": "http://ha.lan:9999", "Sec-Fetch-Site": "same-site"}, false},
+		{map[string]string{"Origin": "null"}, false},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodGet, "http://ha.lan:8123/api/hassio_ingress/x/ws", nil)
+		for k, v := range c.header {
+			r.Header.Set(k, v)
+		}
+		if err := httpx.CheckSocketOrigin(r); (err == nil) != c.ok {
+			t.Errorf("%v: %v, want ok=%v", c.header, err, c.ok)
+		}
+	}
+}

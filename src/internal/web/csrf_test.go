@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/websocket"
+
 	"segue/internal/app"
 	"segue/internal/apptest"
 	"segue/internal/hass/hasstest"
@@ -130,5 +132,55 @@ func TestIngressRefusesCrossSiteCommands(t *testing.T) {
 	own := map[string]string{"Origin": strings.TrimSuffix(sup.URL(), "/"), "Sec-Fetch-Site": "same-origin"}
 	if status, body := post("application/json", own); status != 200 || !strings.Contains(body, `"username":"marie"`) {
 		t.Fatalf("the panel's own command: %d %.200s", status, body)
+	}
+}
+
+// The same for the panel's WebSocket (cross-site WebSocket hijacking): HA's
+// cookie signs an ingress socket in at the handshake, so a page on another
+// site must not open one; the panel's own origin still does.
+func TestIngressRefusesCrossSiteSockets(t *testing.T) {
+	core := hasstest.StartCore(t, hasstest.CoreOptions{})
+	ha := core.AddUser(hasstest.User{Username: "marie", Name: "Marie Curie", IsActive: true})
+	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core})
+	s := apptest.Start(t, app.New, apptest.Options{Ingress: true})
+	s.Setup(t, "owner", "owner-password-1")
+	sup.SetIngressUpstream(s.IngressURL)
+	cookie := sup.NewIngressSession(ha.ID)
+	wsURL := "ws" + strings.TrimPrefix(sup.IngressURL(), "http") + "ws"
+	dial := func(origin, site string) (*websocket.Conn, int, error) {
+		h := http.Header{"Cookie": {cookie.String()}, "Origin": {origin}}
+		if site != "" {
+			h.Set("Sec-Fetch-Site", site)
+		}
+		c, resp, err := websocket.DefaultDialer.Dial(wsURL, h)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return c, status, err
+	}
+	for _, o := range [][2]string{{"https://evil.example", ""}, {"https://evil.example", "cross-site"}, {"null", ""}} {
+		if c, status, err := dial(o[0], o[1]); err == nil || status != http.StatusForbidden {
+			if c != nil {
+				c.Close()
+			}
+			t.Errorf("cross-site socket from %v: %d %v", o, status, err)
+		}
+	}
+	c, status, err := dial(strings.TrimSuffix(sup.URL(), "/"), "same-origin")
+	if err != nil {
+		t.Fatalf("the panel's own socket: %d %v", status, err)
+	}
+	defer c.Close()
+	var info map[string]any
+	if err := c.ReadJSON(&info); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteJSON(map[string]any{"message_id": "1", "command": "auth/me"}); err != nil {
+		t.Fatal(err)
+	}
+	var r apptest.Reply
+	if err := c.ReadJSON(&r); err != nil || r.ErrorCode != 0 || !strings.Contains(string(r.Result), `"username":"marie"`) {
+		t.Fatalf("auth/me on the panel's socket: %+v %v", r, err)
 	}
 }

@@ -72,10 +72,13 @@ func New(d Deps) *Server {
 		HandshakeTimeout: 10 * time.Second,
 		ReadBufferSize:   4096,
 		WriteBufferSize:  4096,
-		// Browsers reach the ingress listener through HA's origin and the public one
-		// from any LAN origin; every connection still has to authenticate on the socket
-		// (no cookies), so the Origin grants nothing here.
-		CheckOrigin: func(*http.Request) bool { return true },
+		// Browsers reach the public listener from any LAN origin; a socket there
+		// still has to authenticate (no cookies), so the Origin grants nothing. On
+		// the ingress listener HA's session cookie signs the socket in, so it must
+		// come from the panel's own origin (HA's).
+		CheckOrigin: func(r *http.Request) bool {
+			return httpx.ListenerOf(r) != httpx.Ingress || httpx.CheckSocketOrigin(r) == nil
+		},
 	}
 	return s
 }
