@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
 )
 
 // hub holds this node's half of the signaling state. Gateways registered on this node
@@ -50,7 +52,7 @@ type gwSession struct {
 	clientNode string
 	clientIP   string
 	pending    bool // client-connected sent, connected not yet
-	timer      *time.Timer
+	timer      clock.Timer
 }
 
 type clientSession struct {

@@ -1,9 +1,6 @@
 package signaling
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
 // register handles register-server: a new registration, an ICE-server update from the
 // same socket, or a takeover that closes the previous socket with 4000.
@@ -178,7 +175,7 @@ func (h *hub) onConnectLocked(e envelope) outbox {
 	s := &gwSession{clientNode: e.From, clientIP: e.IP, pending: true}
 	g.perIP[e.IP]++
 	sid := e.SID
-	s.timer = time.AfterFunc(h.cfg.SessionReadyTimeout, func() { h.fallback(g, sid) })
+	s.timer = h.cfg.Clock.AfterFunc(h.cfg.SessionReadyTimeout, func() { h.fallback(g, sid) })
 	g.sessions[sid] = s
 	g.p.sendMsg(Message{Type: TypeClientConnected, SessionID: sid})
 	return nil
