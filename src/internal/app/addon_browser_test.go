@@ -18,14 +18,7 @@ import (
 func TestSignInWithHomeAssistantInChromium(t *testing.T) {
 	chromium := testutil.RequireTool(t, "chromium")
 	dir := testutil.RequireNodeModules(t, "testdata/js")
-	// Known flake under heavy machine load (load average > 20 on 2 cores): the fake
-	// Supervisor's Core websocket proxy stops answering (ping and network/url time out)
-	// and the browser waits past its deadline. Until that is found, one fresh retry;
-	// the first failure is logged so it stays visible.
-	if !t.Run("first", func(t *testing.T) { signInInChromium(t, chromium, dir) }) {
-		t.Log("retrying once with a fresh server and fake Home Assistant")
-		signInInChromium(t, chromium, dir)
-	}
+	signInInChromium(t, chromium, dir)
 }
 
 func signInInChromium(t *testing.T, chromium, dir string) {

@@ -93,7 +93,7 @@ func pipe(client, upstream *websocket.Conn) {
 				return
 			}
 			clientWrite.Lock()
-			err = client.WriteMessage(kind, data)
+			err = writeFrame(client, kind, data)
 			clientWrite.Unlock()
 			if err != nil {
 				return
@@ -109,14 +109,14 @@ func pipe(client, upstream *websocket.Conn) {
 			}
 			if id, denied := supervisorOnlyCommand(data); denied {
 				clientWrite.Lock()
-				err = client.WriteJSON(errorResult(id, wsError{"unauthorized", "Unauthorized"}))
+				err = writeJSON(client, errorResult(id, wsError{"unauthorized", "Unauthorized"}))
 				clientWrite.Unlock()
 				if err != nil {
 					return
 				}
 				continue
 			}
-			if upstream.WriteMessage(kind, data) != nil {
+			if writeFrame(upstream, kind, data) != nil {
 				return
 			}
 		}
@@ -125,6 +125,15 @@ func pipe(client, upstream *websocket.Conn) {
 	client.Close()
 	upstream.Close()
 	<-done
+}
+
+// writeFrame gives every forwarded frame its own write deadline. writeJSON's deadline
+// outlives its call, so without a fresh one here the auth phase's 10 s deadline was
+// still set on the client socket, and the first frame forwarded more than 10 s after
+// auth_ok failed and dropped the connection.
+func writeFrame(ws *websocket.Conn, kind int, data []byte) error {
+	ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return ws.WriteMessage(kind, data)
 }
 
 // supervisorOnlyCommand spots supervisor/* and hassio/* commands, which the proxy refuses.
