@@ -127,6 +127,8 @@ func (c *Core) websocketCommands(ws *websocket.Conn, connNo int, user User) {
 		delete(c.conns, cc)
 		c.mu.Unlock()
 	}()
+	var calls sync.WaitGroup
+	defer calls.Wait()
 	var lastID int64
 	for {
 		_, data, err := ws.ReadMessage()
@@ -160,7 +162,14 @@ func (c *Core) websocketCommands(ws *websocket.Conn, connNo int, user User) {
 		case "subscribe_events":
 			answer = c.subscribeEvents(cc, id, msg)
 		case "call_service":
-			answer = c.callService(id, msg)
+			// HA runs each command as its own task: a play_media that waits for a slow
+			// stream does not hold up the connection's other commands.
+			calls.Go(func() {
+				if cc.write(c.callService(id, msg)) != nil {
+					ws.Close()
+				}
+			})
+			continue
 		default:
 			answer = c.answer(id, cmdType, user.ID)
 		}
