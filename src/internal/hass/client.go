@@ -10,6 +10,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/backoff"
 )
 
 // ClientOptions configures a reconnecting Client.
@@ -79,7 +81,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 
 // Run connects, keeps the connection alive and reconnects until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
-	backoff := Backoff{Min: c.opts.MinBackoff, Max: c.opts.MaxBackoff}
+	retry := backoff.Backoff{Min: c.opts.MinBackoff, Max: c.opts.MaxBackoff}
 	target := redactURL(c.opts.URL)
 	for {
 		conn, err := Dial(ctx, DialOptions{
@@ -91,7 +93,7 @@ func (c *Client) Run(ctx context.Context) error {
 				return ctx.Err()
 			}
 			c.setLastErr(err)
-			wait := backoff.Next()
+			wait := retry.Next()
 			c.log.WithError(err).WithFields(logrus.Fields{"url": target, "retry_in": wait}).
 				Warn("home assistant websocket: cannot connect")
 			if err := c.opts.Sleep(ctx, wait); err != nil {
@@ -99,7 +101,7 @@ func (c *Client) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		backoff.Reset()
+		retry.Reset()
 		gen := c.attach(conn)
 		c.log.WithFields(logrus.Fields{"url": target, "ha_version": conn.HAVersion(), "connection": gen}).
 			Info("home assistant websocket: connected")
@@ -111,7 +113,7 @@ func (c *Client) Run(ctx context.Context) error {
 			conn.Close()
 			return ctx.Err()
 		}
-		wait := backoff.Next()
+		wait := retry.Next()
 		c.log.WithError(conn.Err()).WithField("retry_in", wait).Warn("home assistant websocket: connection lost")
 		if err := c.opts.Sleep(ctx, wait); err != nil {
 			return err

@@ -62,24 +62,6 @@ func TestClientWithWrongTokenBacksOffAndReportsAuthError(t *testing.T) {
 	}
 }
 
-func TestBackoffCaps(t *testing.T) {
-	b := Backoff{Min: time.Second, Max: 5 * time.Second}
-	var got []time.Duration
-	for i := 0; i < 5; i++ {
-		got = append(got, b.Next())
-	}
-	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("backoff %v, want %v", got, want)
-		}
-	}
-	b.Reset()
-	if d := b.Next(); d != time.Second {
-		t.Fatalf("after reset %v, want 1s", d)
-	}
-}
-
 func TestClientSendsHeartbeats(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)

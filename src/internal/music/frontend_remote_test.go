@@ -12,6 +12,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"segue/internal/backoff"
 	"segue/internal/httpx"
 	"segue/internal/remote"
 	"segue/internal/signaling"
@@ -71,7 +72,7 @@ func startLoopbackGateway(t *testing.T, e *env, sigURL string) loopbackGateway {
 	gw, err := remote.NewGateway(remote.GatewayConfig{
 		SignalingURL: sigURL, Identity: id, Serve: e.srv.App.API.ServeConn, HTTPHandler: e.srv.App.Web.Handler(httpx.Public),
 		ProxyHost: e.srv.App.PublicAddr(), ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
-		Log: quietLog(), Backoff: remote.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond},
+		Log: quietLog(), Backoff: backoff.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"segue/internal/clock/clocktest"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/signaling"
 )
 
 func logged(h *harness, substr string) bool {
@@ -84,7 +85,7 @@ func TestReRegistersAfterSignalingDrop(t *testing.T) {
 
 func TestReplacedKeepsRetryingWithWarning(t *testing.T) {
 	h := newHarness(t)
-	h.relay.KickGateway(remote.CloseReplaced)
+	h.relay.KickGateway(signaling.CloseReplaced)
 	waitFor(t, "retry after 4000", func() bool { return h.relay.Registers() >= 2 })
 	var warned bool
 	for _, e := range h.logHook.AllEntries() {
@@ -127,7 +128,7 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 	h := newHarness(t, func(c *remote.GatewayConfig) { c.Clock = clk })
 	flood := func(prefix string) {
 		for i := 0; i < 100; i++ {
-			h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientConnected, SessionID: fmt.Sprintf("%s%03d", prefix, i)})
+			h.relay.ToGateway(signaling.Message{Type: signaling.TypeClientConnected, SessionID: fmt.Sprintf("%s%03d", prefix, i)})
 		}
 	}
 	flood("a")
@@ -137,7 +138,7 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 		t.Fatalf("%d concurrent sessions, cap is 16", n)
 	}
 	for i := 0; i < 100; i++ {
-		h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: fmt.Sprintf("a%03d", i)})
+		h.relay.ToGateway(signaling.Message{Type: signaling.TypeClientDisconnected, SessionID: fmt.Sprintf("a%03d", i)})
 	}
 	waitFor(t, "sessions closed", func() bool { return h.gw.Sessions() == 0 })
 	// Same minute: only 30-16 = 14 more may start.
@@ -148,7 +149,7 @@ func TestClientConnectedFloodIsCapped(t *testing.T) {
 		t.Fatalf("%d sessions in the first minute beyond the 30/min budget", n)
 	}
 	for i := 0; i < 100; i++ {
-		h.relay.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: fmt.Sprintf("b%03d", i)})
+		h.relay.ToGateway(signaling.Message{Type: signaling.TypeClientDisconnected, SessionID: fmt.Sprintf("b%03d", i)})
 	}
 	waitFor(t, "sessions closed", func() bool { return h.gw.Sessions() == 0 })
 	// A minute later a real client gets in.

@@ -3,6 +3,8 @@ package remote
 import (
 	"context"
 	"time"
+
+	"segue/internal/signaling"
 )
 
 func (g *Gateway) session(id string) *session {
@@ -48,7 +50,7 @@ func (g *Gateway) startSession(ctx context.Context, id string) {
 	}
 	g.starts = append(g.starts, now)
 	sctx, cancel := context.WithCancel(ctx)
-	s := &session{g: g, id: id, ctx: sctx, cancel: cancel, inbox: make(chan SignalMessage, sessionInbox),
+	s := &session{g: g, id: id, ctx: sctx, cancel: cancel, inbox: make(chan signaling.Message, sessionInbox),
 		log: g.log.WithField("session", id)}
 	g.sessions[id] = s
 	g.wg.Add(1)

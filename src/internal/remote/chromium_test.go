@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"segue/internal/apptest"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"segue/internal/apptest"
+	"segue/internal/backoff"
 
 	"segue/internal/api"
 	"segue/internal/remote"
@@ -131,7 +133,7 @@ func TestChromiumClient(t *testing.T) {
 			srv.app.API.ServeConn(ctx, c, info)
 		},
 		API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
-		Backoff: remote.Backoff{Initial: time.Hour, Max: time.Hour}, Log: quietLog(),
+		Backoff: backoff.Backoff{Min: time.Hour, Max: time.Hour}, Log: quietLog(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/backoff"
 	"segue/internal/fail"
 	"segue/internal/remote"
 )
@@ -110,7 +111,7 @@ func newCtl(t *testing.T, mode remote.Mode, settings *memSettings, dir string) *
 	ctl, err := remote.NewController(context.Background(), remote.ControllerConfig{
 		DataDir: dir, Mode: mode, Cloud: ch.cloud, Settings: settings, Publish: ch.ev.publish,
 		Gateway: remote.GatewayConfig{SignalingURL: h.relay.URL(), Serve: h.srv.ServeConn, HTTPHandler: testHTTP(), API: h.rtc,
-			Backoff: remote.Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond}},
+			Backoff: backoff.Backoff{Min: 20 * time.Millisecond, Max: 200 * time.Millisecond}},
 		Log: log, Rand: rand.Reader,
 	})
 	if err != nil {

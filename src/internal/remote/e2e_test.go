@@ -20,6 +20,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/app"
 	"segue/internal/auth"
+	"segue/internal/backoff"
 	"segue/internal/config"
 	"segue/internal/httpx"
 	"segue/internal/remote"
@@ -109,7 +110,7 @@ func startServer(t *testing.T, signalingURL string) *e2eServer {
 	gw, err := remote.NewGateway(remote.GatewayConfig{
 		SignalingURL: signalingURL, Identity: id, Serve: a.API.ServeConn, HTTPHandler: mux, ProxyHost: a.PublicAddr(),
 		ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Log: log,
-		Backoff: remote.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond},
+		Backoff: backoff.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +280,7 @@ func TestEndToEndMITM(t *testing.T) {
 				srv.app.API.ServeConn(ctx, c, info)
 			},
 			API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
-			Backoff: remote.Backoff{Initial: time.Hour, Max: time.Hour}, Log: quietLog(),
+			Backoff: backoff.Backoff{Min: time.Hour, Max: time.Hour}, Log: quietLog(),
 		})
 		if err != nil {
 			t.Fatal(err)

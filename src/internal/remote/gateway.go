@@ -13,7 +13,9 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/api"
+	"segue/internal/backoff"
 	"segue/internal/clock"
+	"segue/internal/signaling"
 )
 
 // DefaultSignalingURL is Music Assistant's public signaling server.
@@ -52,14 +54,6 @@ func DefaultLimits() Limits {
 		SetupTimeout: defaultSetupLimit, ProxyTimeout: ProxyTimeout}
 }
 
-// Backoff is the reconnect schedule: Initial doubling to Max, reset after a registration.
-type Backoff struct {
-	Initial, Max time.Duration
-}
-
-// DefaultBackoff is MA's schedule (10 s doubling to 300 s).
-func DefaultBackoff() Backoff { return Backoff{Initial: 10 * time.Second, Max: 300 * time.Second} }
-
 // GatewayConfig is everything a gateway needs; zero fields get defaults.
 type GatewayConfig struct {
 	SignalingURL string
@@ -74,7 +68,7 @@ type GatewayConfig struct {
 	Log       logrus.FieldLogger
 	Clock     clock.Clock
 	Limits    Limits
-	Backoff   Backoff
+	Backoff   backoff.Backoff // reconnects; zero: signaling.DefaultBackoff (MA's 10 s doubling to 300 s)
 	// After waits between reconnects (tests shorten or observe it); default time.After.
 	After func(d time.Duration) <-chan time.Time
 	// OnState is told when registration is gained or lost (no blocking).
@@ -92,7 +86,7 @@ type Gateway struct {
 	dropped   atomic.Int64 // signaling messages dropped on the current connection
 
 	mu       sync.Mutex
-	out      chan SignalMessage // current signaling writer, nil while disconnected
+	out      chan signaling.Message // current signaling writer, nil while disconnected
 	sessions map[string]*session
 	starts   []time.Time // session starts within the last minute
 	// lastLimitWarn rate-limits the "limit reached" warning.
@@ -141,9 +135,6 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 	}
 	if cfg.Limits.ProxyTimeout == 0 {
 		cfg.Limits.ProxyTimeout = d.ProxyTimeout
-	}
-	if cfg.Backoff.Initial == 0 {
-		cfg.Backoff = DefaultBackoff()
 	}
 	if cfg.ProxyHost == "" {
 		cfg.ProxyHost = "localhost"

@@ -11,6 +11,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/httpx"
 	"segue/internal/remote"
+	"segue/internal/signaling"
 )
 
 func TestPairLoginCallChunksProxy(t *testing.T) {
@@ -136,7 +137,7 @@ func TestGatewayAgainstMASignaling(t *testing.T) {
 		t.Fatalf("%d register-server messages, want 1", n)
 	}
 	for _, m := range h.relay.Seen() {
-		if m.Type == remote.SigRegisterServer && len(m.Data) != 0 {
+		if m.Type == signaling.TypeRegisterServer && len(m.Data) != 0 {
 			t.Fatalf("register-server carried data for a server that asked for nothing: %s", m.Data)
 		}
 	}

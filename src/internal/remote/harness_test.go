@@ -20,6 +20,7 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/backoff"
 	"segue/internal/fail"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
@@ -191,7 +192,7 @@ func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 		ICE:         remote.StaticICE{},
 		API:         h.rtc,
 		Log:         log,
-		Backoff:     remote.Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond},
+		Backoff:     backoff.Backoff{Min: 20 * time.Millisecond, Max: 200 * time.Millisecond},
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -1,45 +1,8 @@
 package remote
 
 import (
-	"encoding/json"
-	"errors"
-
 	"github.com/pion/webrtc/v4"
 )
-
-// ICEServer is an RTCIceServer as it travels in signaling messages and HA's
-// cloud/webrtc/ice_servers answer. `urls` may be a string or a list.
-type ICEServer struct {
-	URLs       []string `json:"urls"`
-	Username   string   `json:"username,omitempty"`
-	Credential string   `json:"credential,omitempty"`
-}
-
-// UnmarshalJSON accepts "urls" as a string or an array (both occur in the wild).
-func (s *ICEServer) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		URLs       json.RawMessage `json:"urls"`
-		Username   string          `json:"username"`
-		Credential string          `json:"credential"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	s.Username, s.Credential = raw.Username, raw.Credential
-	s.URLs = nil
-	if len(raw.URLs) == 0 {
-		return errors.New("ice server without urls")
-	}
-	if raw.URLs[0] == '"' {
-		var one string
-		if err := json.Unmarshal(raw.URLs, &one); err != nil {
-			return err
-		}
-		s.URLs = []string{one}
-		return nil
-	}
-	return json.Unmarshal(raw.URLs, &s.URLs)
-}
 
 // DefaultSTUN is the public STUN list MA's basic mode uses.
 var defaultSTUN = []string{"stun:stun.home-assistant.io:3478", "stun:stun.l.google.com:19302", "stun:stun.cloudflare.com:3478"}
@@ -61,6 +24,15 @@ func withoutCredentials(in []ICEServer) []ICEServer {
 		out = append(out, s)
 	}
 	return out
+}
+
+// announced is a list as the gateway sends it: an empty one is left out (nil), as
+// MA's gateway does, since [] would tell clients to use no servers at all.
+func announced(list []ICEServer) []ICEServer {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
 
 func toPion(in []ICEServer) []webrtc.ICEServer {

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"segue/internal/remote"
+	"segue/internal/signaling"
 )
 
 // relay is a minimal in-test signaling server (the real one lives in internal/signaling
@@ -25,7 +26,7 @@ type relay struct {
 	gateway   *relayConn
 	clients   map[string]*relayConn // by session id
 	registers int
-	seen      []remote.SignalMessage // everything the gateway sent
+	seen      []signaling.Message // everything the gateway sent
 	upgrader  websocket.Upgrader
 
 	// rewriteAnswer, when set, alters answer SDPs on their way to the client (MITM tests).
@@ -41,7 +42,7 @@ type relayConn struct {
 	wmu sync.Mutex
 }
 
-func (c *relayConn) send(m remote.SignalMessage) {
+func (c *relayConn) send(m signaling.Message) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	_ = c.ws.WriteJSON(m)
@@ -67,14 +68,14 @@ func (r *relay) Registers() int {
 	return r.registers
 }
 
-func (r *relay) Seen() []remote.SignalMessage {
+func (r *relay) Seen() []signaling.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]remote.SignalMessage(nil), r.seen...)
+	return append([]signaling.Message(nil), r.seen...)
 }
 
 // ToGateway injects a message as if a client had sent it.
-func (r *relay) ToGateway(m remote.SignalMessage) {
+func (r *relay) ToGateway(m signaling.Message) {
 	r.mu.Lock()
 	g := r.gateway
 	r.mu.Unlock()
@@ -124,53 +125,53 @@ func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
 	c := &relayConn{ws: ws}
 	defer ws.Close()
 	var mySession string
-	var heldOffer *remote.SignalMessage
+	var heldOffer *signaling.Message
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
 			if mySession != "" {
-				r.ToGateway(remote.SignalMessage{Type: remote.SigClientDisconnected, SessionID: mySession})
+				r.ToGateway(signaling.Message{Type: signaling.TypeClientDisconnected, SessionID: mySession})
 			}
 			return
 		}
-		var m remote.SignalMessage
+		var m signaling.Message
 		if json.Unmarshal(data, &m) != nil {
 			continue
 		}
 		switch m.Type {
-		case remote.SigRegisterServer:
+		case signaling.TypeRegisterServer:
 			r.mu.Lock()
 			r.gateway = c
 			r.registers++
 			r.seen = append(r.seen, m)
 			r.mu.Unlock()
-			c.send(remote.SignalMessage{Type: remote.SigRegistered, RemoteID: m.RemoteID})
-		case remote.SigConnectRequest:
+			c.send(signaling.Message{Type: signaling.TypeRegistered, RemoteID: m.RemoteID})
+		case signaling.TypeConnectRequest:
 			b := make([]byte, 8)
 			_, _ = rand.Read(b)
 			mySession = hex.EncodeToString(b)
 			r.mu.Lock()
 			r.clients[mySession] = c
 			r.mu.Unlock()
-			r.ToGateway(remote.SignalMessage{Type: remote.SigClientConnected, SessionID: mySession})
-		case remote.SigOffer, remote.SigICECandidate:
+			r.ToGateway(signaling.Message{Type: signaling.TypeClientConnected, SessionID: mySession})
+		case signaling.TypeOffer, signaling.TypeICECandidate:
 			if r.isGateway(c) {
 				r.record(m)
 				r.toClient(m)
 			} else {
 				m.SessionID = mySession
-				if m.Type == remote.SigOffer && r.holdOffer {
+				if m.Type == signaling.TypeOffer && r.holdOffer {
 					held := m
 					heldOffer = &held
 					continue
 				}
-				if m.Type == remote.SigICECandidate && heldOffer != nil {
+				if m.Type == signaling.TypeICECandidate && heldOffer != nil {
 					r.ToGateway(m)
 					r.ToGateway(*heldOffer)
 					heldOffer = nil
 					continue
 				}
-				if m.Type == remote.SigICECandidate && r.stripPrefix {
+				if m.Type == signaling.TypeICECandidate && r.stripPrefix {
 					var c remote.ICECandidate
 					if json.Unmarshal(m.Data, &c) == nil {
 						c.Candidate = strings.TrimPrefix(c.Candidate, "candidate:")
@@ -179,10 +180,10 @@ func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
 				}
 				r.ToGateway(m)
 			}
-		case remote.SigSessionReady:
+		case signaling.TypeSessionReady:
 			r.record(m)
-			r.toClient(remote.SignalMessage{Type: remote.SigConnected, SessionID: m.SessionID, ICEServers: m.ICEServers})
-		case remote.SigAnswer:
+			r.toClient(signaling.Message{Type: signaling.TypeConnected, SessionID: m.SessionID, ICEServers: m.ICEServers})
+		case signaling.TypeAnswer:
 			r.record(m)
 			if r.rewriteAnswer != nil {
 				var d remote.SessionDescription
@@ -204,13 +205,13 @@ func (r *relay) isGateway(c *relayConn) bool {
 	return r.gateway == c
 }
 
-func (r *relay) record(m remote.SignalMessage) {
+func (r *relay) record(m signaling.Message) {
 	r.mu.Lock()
 	r.seen = append(r.seen, m)
 	r.mu.Unlock()
 }
 
-func (r *relay) toClient(m remote.SignalMessage) {
+func (r *relay) toClient(m signaling.Message) {
 	r.mu.Lock()
 	c := r.clients[m.SessionID]
 	r.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"segue/internal/signaling"
+
 	"github.com/pion/webrtc/v4"
 	"github.com/sirupsen/logrus"
 
@@ -31,7 +33,7 @@ type session struct {
 	log    logrus.FieldLogger
 	ctx    context.Context
 	cancel context.CancelFunc
-	inbox  chan SignalMessage
+	inbox  chan signaling.Message
 
 	mu          sync.Mutex
 	answerSent  bool
@@ -80,7 +82,7 @@ func (s *session) clientGone() {
 
 // deliver hands a signaling message to the worker; a peer that floods its own session
 // loses it.
-func (s *session) deliver(m SignalMessage) {
+func (s *session) deliver(m signaling.Message) {
 	select {
 	case s.inbox <- m:
 	default:
@@ -116,7 +118,7 @@ func (s *session) run() {
 		}
 	})
 	pc.OnDataChannel(s.onDataChannel)
-	s.g.signal(SignalMessage{Type: SigSessionReady, SessionID: s.id, ICEServers: ice})
+	s.g.signal(signaling.Message{Type: signaling.TypeSessionReady, SessionID: s.id, ICEServers: announced(ice)})
 
 	// A half-open session (no channel ever opens) is closed after the setup limit.
 	s.after(s.g.cfg.Limits.SetupTimeout, func() {
@@ -135,12 +137,12 @@ func (s *session) run() {
 			return
 		case m := <-s.inbox:
 			switch m.Type {
-			case SigOffer:
+			case signaling.TypeOffer:
 				if err := s.handleOffer(pc, m.Data); err != nil {
 					s.log.WithError(err).Info("remote: bad offer; closing session")
 					return
 				}
-			case SigICECandidate:
+			case signaling.TypeICECandidate:
 				s.handleRemoteCandidate(pc, m.Data)
 			}
 		}
@@ -172,7 +174,7 @@ func (s *session) handleOffer(pc *webrtc.PeerConnection, data json.RawMessage) e
 	// until now so they never overtake the answer.
 	raw, _ := json.Marshal(SessionDescription{Type: "answer", SDP: pc.LocalDescription().SDP})
 	s.mu.Lock()
-	s.g.signal(SignalMessage{Type: SigAnswer, SessionID: s.id, Data: raw})
+	s.g.signal(signaling.Message{Type: signaling.TypeAnswer, SessionID: s.id, Data: raw})
 	s.answerSent = true
 	queued := s.localCands
 	s.localCands = nil
@@ -239,7 +241,7 @@ func (s *session) onLocalCandidate(c *webrtc.ICECandidate) {
 
 func (s *session) sendCandidate(c ICECandidate) {
 	raw, _ := json.Marshal(c)
-	s.g.signal(SignalMessage{Type: SigICECandidate, SessionID: s.id, Data: raw})
+	s.g.signal(signaling.Message{Type: signaling.TypeICECandidate, SessionID: s.id, Data: raw})
 }
 
 // after runs f once after d unless the session ended first.

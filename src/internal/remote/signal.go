@@ -1,56 +1,17 @@
 package remote
 
-import (
-	"encoding/json"
+import "segue/internal/signaling"
 
-	"segue/internal/signaling"
-)
-
-// SignalMessage is every message of the MA signaling protocol (ma-protocol.md §4.3); each
-// side uses the fields its type needs.
-type SignalMessage struct {
-	Type       string          `json:"type"`
-	RemoteID   string          `json:"remoteId,omitempty"`
-	SessionID  string          `json:"sessionId,omitempty"`
-	ICEServers []ICEServer     `json:"iceServers,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Error      string          `json:"error,omitempty"`
-}
-
-// SessionDescription is RTCSessionDescriptionInit.
-type SessionDescription struct {
-	Type string `json:"type"`
-	SDP  string `json:"sdp"`
-}
-
-// ICECandidate is RTCIceCandidateInit.
-type ICECandidate struct {
-	Candidate        string  `json:"candidate"`
-	SDPMid           *string `json:"sdpMid,omitempty"`
-	SDPMLineIndex    *uint16 `json:"sdpMLineIndex,omitempty"`
-	UsernameFragment *string `json:"usernameFragment,omitempty"`
-}
-
-// Signal message types and close codes: the protocol is defined once, by the
-// signaling server package.
-const (
-	SigRegisterServer     = signaling.TypeRegisterServer
-	SigRegistered         = signaling.TypeRegistered
-	SigClientConnected    = signaling.TypeClientConnected
-	SigClientDisconnected = signaling.TypeClientDisconnected
-	SigSessionReady       = signaling.TypeSessionReady
-	SigConnectRequest     = signaling.TypeConnectRequest
-	SigConnected          = signaling.TypeConnected
-	SigPeerDisconnected   = signaling.TypePeerDisconnected
-	SigOffer              = signaling.TypeOffer
-	SigAnswer             = signaling.TypeAnswer
-	SigICECandidate       = signaling.TypeICECandidate
-	SigPing               = signaling.TypePing
-	SigPong               = signaling.TypePong
-	SigError              = signaling.TypeError
-
-	// CloseReplaced is the close code of a registration taken over by another connection.
-	CloseReplaced = signaling.CloseReplaced
+// The signaling protocol is defined once, by the signaling package; these are
+// its names for what the gateway's callers configure and read.
+type (
+	// ICEServer is an RTCIceServer as it travels in signaling messages and HA's
+	// cloud/webrtc/ice_servers answer (`urls` a string or a list).
+	ICEServer = signaling.ICEServer
+	// SessionDescription is RTCSessionDescriptionInit.
+	SessionDescription = signaling.SessionDescription
+	// ICECandidate is RTCIceCandidateInit.
+	ICECandidate = signaling.ICECandidate
 )
 
 // validSessionID bounds what we accept as a key in our session map.

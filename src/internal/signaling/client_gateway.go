@@ -13,7 +13,8 @@ import (
 // closes, Err tells why; IsReplaced(Err()) means another connection took the ID.
 type Gateway struct {
 	*Conn
-	remoteID string
+	remoteID   string
+	registered Message
 }
 
 // Register dials url, sends register-server with ice (the fallback ICE servers the
@@ -36,11 +37,16 @@ func Register(ctx context.Context, url, remoteID string, ice []ICEServer, opts D
 		c.Close()
 		return nil, fmt.Errorf("signaling: register %s: %w", rid, err)
 	}
-	return &Gateway{Conn: c, remoteID: m.RemoteID}, nil
+	return &Gateway{Conn: c, remoteID: m.RemoteID, registered: m}, nil
 }
 
 // RemoteID is the ID as registered (upper case).
 func (g *Gateway) RemoteID() string { return g.remoteID }
+
+// Registered is the server's registered answer; from `segue signaling` it
+// carries the ownership challenge the gateway answers with a signed
+// register-server (ownership.go).
+func (g *Gateway) Registered() Message { return g.registered }
 
 // UpdateICEServers re-sends register-server on the same socket; the server only
 // replaces its cached ICE servers (and answers registered, which Recv will return).

@@ -3,44 +3,34 @@ package signaling
 import (
 	"context"
 	"time"
+
+	"segue/internal/backoff"
 )
 
-// Backoff is the gateway's reconnect schedule (MA: 10 s doubling to 300 s, reset after
-// a successful registration). A replaced registration (4000) waits Max: somebody else
-// holds the ID now, so retry slowly rather than fight over it, but never stop for good
-// (security.md item 66: an attacker who knows the ID must not knock us off forever).
-type Backoff struct {
-	Min, Max time.Duration
-	cur      time.Duration
-}
-
-// Next returns the wait before the next attempt after err.
-func (b *Backoff) Next(err error) time.Duration {
-	if b.Min <= 0 {
-		b.Min = 10 * time.Second
-	}
-	if b.Max < b.Min {
-		b.Max = max(300*time.Second, b.Min)
-	}
+// nextWait is the wait before re-registering after err: the schedule's next
+// step, or its maximum when another connection took the registration over (4000):
+// somebody else holds the ID now, so retry slowly rather than fight over it, but
+// never stop for good (security.md item 66: an attacker who knows the ID must not
+// knock us off forever; MA's gateway stops here).
+func nextWait(b *backoff.Backoff, err error) time.Duration {
+	d := b.Next()
 	if IsReplaced(err) {
-		b.cur = b.Max
 		return b.Max
 	}
-	if b.cur == 0 {
-		b.cur = b.Min
-	} else {
-		b.cur = min(b.cur*2, b.Max)
-	}
-	return b.cur
+	return d
 }
 
-// Reset starts the schedule over.
-func (b *Backoff) Reset() { b.cur = 0 }
+// DefaultBackoff is MA's gateway schedule (10 s doubling to 300 s, reset after a
+// registration), each wait spread over its last 10 % so many servers do not
+// return to a restarted signaling server in step.
+func DefaultBackoff() backoff.Backoff {
+	return backoff.Backoff{Min: 10 * time.Second, Max: 300 * time.Second, Jitter: 0.1}
+}
 
 // KeepOptions configure KeepRegistered.
 type KeepOptions struct {
 	Dial       DialOptions
-	Backoff    Backoff
+	Backoff    backoff.Backoff                        // zero: DefaultBackoff
 	ICEServers func(ctx context.Context) []ICEServer  // fresh list per registration; nil = none
 	OnDown     func(err error, wait time.Duration)    // each failure, before waiting (log; warn on IsReplaced)
 	After      func(d time.Duration) <-chan time.Time // default time.After; tests may speed it up
@@ -56,6 +46,9 @@ func KeepRegistered(ctx context.Context, url, remoteID string, o KeepOptions, se
 		after = time.After
 	}
 	b := o.Backoff
+	if b.Min <= 0 {
+		b = DefaultBackoff()
+	}
 	for {
 		var ice []ICEServer
 		if o.ICEServers != nil {
@@ -75,7 +68,7 @@ func KeepRegistered(ctx context.Context, url, remoteID string, o KeepOptions, se
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		wait := b.Next(err)
+		wait := nextWait(&b, err)
 		if o.OnDown != nil {
 			o.OnDown(err, wait)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"segue/internal/backoff"
 	"segue/internal/testutil"
 )
 
@@ -154,10 +155,10 @@ func TestClientPeerDisconnected(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	b := Backoff{Min: 10 * time.Second, Max: 300 * time.Second}
+	b := backoff.Backoff{Min: 10 * time.Second, Max: 300 * time.Second}
 	var got []time.Duration
 	for i := 0; i < 7; i++ {
-		got = append(got, b.Next(errors.New("down")))
+		got = append(got, nextWait(&b, errors.New("down")))
 	}
 	want := []time.Duration{10, 20, 40, 80, 160, 300, 300}
 	for i := range want {
@@ -166,10 +167,10 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 	b.Reset()
-	if b.Next(nil) != 10*time.Second {
+	if nextWait(&b, nil) != 10*time.Second {
 		t.Fatal("reset")
 	}
-	if b.Next(&CloseError{Code: CloseReplaced}) != 300*time.Second {
+	if nextWait(&b, &CloseError{Code: CloseReplaced}) != 300*time.Second {
 		t.Fatal("replaced must wait the maximum, not stop")
 	}
 }
@@ -200,7 +201,7 @@ func TestKillAndRestart(t *testing.T) {
 	keepDone := make(chan error, 1)
 	go func() {
 		keepDone <- KeepRegistered(ctx, url, testRID, KeepOptions{
-			Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond},
+			Backoff: backoff.Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond},
 			OnDown:  func(err error, _ time.Duration) { downs <- err },
 		}, func(ctx context.Context, g *Gateway) {
 			registered <- struct{}{}

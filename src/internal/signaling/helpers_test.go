@@ -148,8 +148,8 @@ func readUntilClose(c *websocket.Conn) int {
 	}
 }
 
-var testICE = []ICEServer{{URLs: URLList{"stun:stun.example:3478"}}}
-var freshICE = []ICEServer{{URLs: URLList{"turn:turn.example:3478?transport=udp", "turns:turn.example:443"}, Username: "u", Credential: "c"}}
+var testICE = []ICEServer{{URLs: []string{"stun:stun.example:3478"}}}
+var freshICE = []ICEServer{{URLs: []string{"turn:turn.example:3478?transport=udp", "turns:turn.example:443"}, Username: "u", Credential: "c"}}
 
 func registerGateway(t *testing.T, url, rid string) *wsc {
 	t.Helper()

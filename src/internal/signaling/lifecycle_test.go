@@ -50,8 +50,8 @@ func TestReplacedViaClientLibrary(t *testing.T) {
 	if !IsReplaced(err) || !IsReplaced(g1.Err()) {
 		t.Fatalf("want replaced, got %v / %v", err, g1.Err())
 	}
-	var b Backoff
-	if w := b.Next(err); w != 300*time.Second {
+	b := DefaultBackoff()
+	if w := nextWait(&b, err); w != 300*time.Second {
 		t.Fatalf("a replaced gateway should retry slowly, waited %s", w)
 	}
 }
@@ -66,7 +66,7 @@ func TestSessionReadyFallback(t *testing.T) {
 	cfg.SessionReadyTimeout = 50 * time.Millisecond
 	ts := startServer(t, cfg)
 	g := registerGateway(t, ts.wsURL, testRID)
-	updated := []ICEServer{{URLs: URLList{"stun:updated:3478"}}}
+	updated := []ICEServer{{URLs: []string{"stun:updated:3478"}}}
 	g.send(Message{Type: TypeRegisterServer, RemoteID: testRID, ICEServers: updated})
 	g.expect(TypeRegistered)
 	c := dialAs(t, ts.wsURL, "10.0.0.2")

@@ -64,33 +64,50 @@ type Message struct {
 	ICEServers []ICEServer     `json:"iceServers,omitzero"` // [] (no servers) differs from absent (use defaults)
 }
 
-// ICEServer is an RTCIceServer. URLs accepts a string or a list on input.
+// ICEServer is an RTCIceServer. DecodeMessage accepts its urls as a string or
+// a list (both occur in the wild); it always encodes a list.
 type ICEServer struct {
-	URLs       URLList `json:"urls"`
-	Username   string  `json:"username,omitempty"`
-	Credential string  `json:"credential,omitempty"`
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
 }
 
-// URLList is RTCIceServer.urls: JSON string or array of strings.
-type URLList []string
+// wireMessage is a Message as received: each ICE server's urls still raw.
+type wireMessage struct {
+	Message
+	ICEServers []struct {
+		URLs       json.RawMessage `json:"urls"`
+		Username   string          `json:"username"`
+		Credential string          `json:"credential"`
+	} `json:"iceServers"`
+}
 
-// UnmarshalJSON accepts "stun:x" as well as ["stun:x","turn:y"].
-func (u *URLList) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+// message resolves the urls ("stun:x" or ["stun:x","turn:y"]); an empty list
+// stays distinct from an absent one.
+func (w *wireMessage) message() (Message, error) {
+	m := w.Message
+	if w.ICEServers == nil {
+		return m, nil
+	}
+	m.ICEServers = make([]ICEServer, len(w.ICEServers))
+	for i, s := range w.ICEServers {
+		m.ICEServers[i] = ICEServer{Username: s.Username, Credential: s.Credential}
+		urls := bytes.TrimSpace(s.URLs)
+		switch {
+		case len(urls) == 0 || bytes.Equal(urls, []byte("null")):
+		case urls[0] == '"':
+			var one string
+			if err := json.Unmarshal(urls, &one); err != nil {
+				return Message{}, err
+			}
+			m.ICEServers[i].URLs = []string{one}
+		default:
+			if err := json.Unmarshal(urls, &m.ICEServers[i].URLs); err != nil {
+				return Message{}, err
+			}
 		}
-		*u = URLList{s}
-		return nil
 	}
-	var l []string
-	if err := json.Unmarshal(b, &l); err != nil {
-		return err
-	}
-	*u = l
-	return nil
+	return m, nil
 }
 
 // SessionDescription is RTCSessionDescriptionInit, the data of offer and answer.
@@ -131,8 +148,12 @@ func DecodeMessage(b []byte, maxBytes int) (Message, error) {
 	if len(b) > maxBytes {
 		return Message{}, fmt.Errorf("%w: %d bytes over limit %d", ErrMalformed, len(b), maxBytes)
 	}
-	var m Message
-	if err := json.Unmarshal(b, &m); err != nil {
+	var w wireMessage
+	if err := json.Unmarshal(b, &w); err != nil {
+		return Message{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	m, err := w.message()
+	if err != nil {
 		return Message{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if err := m.validate(); err != nil {

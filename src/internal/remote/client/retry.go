@@ -2,13 +2,12 @@ package client
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"math/big"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"segue/internal/backoff"
 	"segue/internal/remote"
 )
 
@@ -39,7 +38,7 @@ func DialRetry(ctx context.Context, cfg Config, r Retry) (*Conn, error) {
 	if cfg.Log == nil {
 		cfg.Log = logrus.StandardLogger()
 	}
-	step := r.Initial
+	wait := backoff.Backoff{Min: r.Initial, Max: r.Max, Factor: 1.5, Jitter: 0.5}
 	for attempt := 1; ; attempt++ {
 		c, err := Dial(ctx, cfg)
 		if err == nil {
@@ -49,25 +48,12 @@ func DialRetry(ctx context.Context, cfg Config, r Retry) (*Conn, error) {
 			return nil, err
 		}
 		cfg.Log.WithError(err).WithField("attempt", attempt).Info("remote: pairing failed; retrying")
-		t := time.NewTimer(jittered(step))
+		t := time.NewTimer(wait.Next())
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return nil, ctx.Err()
 		case <-t.C:
 		}
-		step = min(step*3/2, r.Max)
 	}
-}
-
-func jittered(d time.Duration) time.Duration {
-	half := int64(d / 2)
-	if half <= 0 {
-		return d
-	}
-	n, err := rand.Int(rand.Reader, big.NewInt(half+1))
-	if err != nil {
-		return d
-	}
-	return time.Duration(half + n.Int64())
 }
