@@ -13,20 +13,23 @@ import (
 const ThrottleWindow = 30 * time.Minute
 
 // tier: after at least failures in the window, wait delay after the last one.
+// A tier with within counts only the failures less than within before the last
+// one (a burst); attempts in flight count as failures now.
 type tier struct {
 	failures int
 	delay    time.Duration
+	within   time.Duration
 }
 
 // clientTiers apply to one client (an address, an address+account pair, an app
 // id): three wrong guesses, then progressively longer pauses.
-var clientTiers = []tier{{15, 300 * time.Second}, {10, 120 * time.Second}, {6, 60 * time.Second}, {3, 30 * time.Second}}
+var clientTiers = []tier{{failures: 15, delay: 300 * time.Second}, {failures: 10, delay: 120 * time.Second}, {failures: 6, delay: 60 * time.Second}, {failures: 3, delay: 30 * time.Second}}
 
 // accountTiers apply to an account from everywhere at once. They sit far above
 // what a person types, so strangers guessing from elsewhere cannot lock the
 // owner out (the pair and address keys stop them first), yet a botnet spread
 // over many addresses still meets a ceiling (checklist 25: ≤100 per hour).
-var accountTiers = []tier{{100, 300 * time.Second}, {50, 60 * time.Second}}
+var accountTiers = []tier{{failures: 100, delay: 300 * time.Second}, {failures: 50, delay: 60 * time.Second}}
 
 // maxThrottleKeys bounds memory under a flood of distinct usernames or addresses.
 const maxThrottleKeys = 50000
@@ -69,18 +72,30 @@ func LoginKeys(username, peer string) []string {
 // wrong secret sent from elsewhere does not lock the real app out.
 func AppKeys(clientID, peer string) []string { return accountKeys("app:"+clientID, peer) }
 
+// UserCodeKey is the key of user codes typed at the device-login approval page
+// from peer: at most five wrong ones a minute, then a quarter of an hour's pause
+// (checklist 39), while a person who mistypes now and then is never held up.
+func UserCodeKey(peer string) string { return userCodePrefix + peer }
+
+// userCodeTiers apply to UserCodeKey.
+var userCodeTiers = []tier{{failures: 5, delay: 15 * time.Minute, within: time.Minute}}
+
 func accountKeys(account, peer string) []string {
 	return []string{pairPrefix + account + "\x00" + peer, PeerKey(peer), accountPrefix + account}
 }
 
 const (
-	accountPrefix = "account:"
-	pairPrefix    = "pair:"
+	accountPrefix  = "account:"
+	pairPrefix     = "pair:"
+	userCodePrefix = "user-code:"
 )
 
 func tiersOf(key string) []tier {
-	if strings.HasPrefix(key, accountPrefix) {
+	switch {
+	case strings.HasPrefix(key, accountPrefix):
 		return accountTiers
+	case strings.HasPrefix(key, userCodePrefix):
+		return userCodeTiers
 	}
 	return clientTiers
 }
@@ -146,6 +161,19 @@ func (t *Throttle) Begin(keys ...string) (*Attempt, time.Duration) {
 	return &Attempt{t: t, keys: keys}, 0
 }
 
+// Wait is how long the keys are throttled now, without reserving an attempt
+// (to tell that a failure has just locked a client out).
+func (t *Throttle) Wait(keys ...string) time.Duration {
+	now := t.clock.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var worst time.Duration
+	for _, k := range keys {
+		worst = max(worst, t.waitLocked(k, now))
+	}
+	return worst
+}
+
 // waitLocked counts attempts in flight as failures happening now.
 func (t *Throttle) waitLocked(key string, now time.Time) time.Duration {
 	st := t.keys[key]
@@ -153,8 +181,7 @@ func (t *Throttle) waitLocked(key string, now time.Time) time.Duration {
 		return 0
 	}
 	t.prune(key, st, now)
-	n := len(st.fails) + st.inFlight
-	if n == 0 {
+	if len(st.fails)+st.inFlight == 0 {
 		return 0
 	}
 	last := now
@@ -162,6 +189,10 @@ func (t *Throttle) waitLocked(key string, now time.Time) time.Duration {
 		last = st.fails[len(st.fails)-1]
 	}
 	for _, tr := range tiersOf(key) {
+		n := st.inFlight
+		for i := len(st.fails) - 1; i >= 0 && (tr.within == 0 || last.Sub(st.fails[i]) < tr.within); i-- {
+			n++
+		}
 		if n >= tr.failures {
 			if w := last.Add(tr.delay).Sub(now); w > 0 {
 				return w

@@ -242,3 +242,36 @@ func TestEmailNormalisedAndUnique(t *testing.T) {
 		t.Fatalf("duplicate email: %v", err)
 	}
 }
+
+// TestUserCodeBursts: five wrong user codes within a minute lock the client
+// out for a quarter of an hour (checklist 39); four a minute never do.
+func TestUserCodeBursts(t *testing.T) {
+	clk := clocktest.NewFake(t0)
+	th := auth.NewThrottle(clk)
+	k := auth.UserCodeKey("10.0.0.1")
+	fail := func(n int) {
+		for range n {
+			att, w := th.Begin(k)
+			if att == nil {
+				t.Fatalf("refused (wait %v) before the burst limit", w)
+			}
+			att.Fail()
+			clk.Advance(time.Second)
+		}
+	}
+	fail(4)
+	clk.Advance(61 * time.Second)
+	fail(4)
+	clk.Advance(61 * time.Second)
+	if w := th.Wait(k); w != 0 {
+		t.Fatalf("four wrong a minute locked the client out for %v", w)
+	}
+	fail(5)
+	if w := th.Wait(k); w <= 14*time.Minute || w > 15*time.Minute {
+		t.Fatalf("after five wrong in a minute: wait %v, want about 15 min", w)
+	}
+	clk.Advance(15 * time.Minute)
+	if att, w := th.Begin(k); att == nil {
+		t.Fatalf("still locked after the pause: %v", w)
+	}
+}

@@ -93,8 +93,7 @@ type pending struct {
 
 // Service holds the pending logins.
 type Service struct {
-	d       Deps
-	guesses *guessLimiter
+	d Deps
 
 	mu       sync.Mutex
 	byDevice map[string]*pending // sha256(device code) → login
@@ -106,7 +105,7 @@ func New(d Deps) *Service {
 	if d.ProviderURL == nil {
 		d.ProviderURL = DefaultProviderURL
 	}
-	return &Service{d: d, guesses: newGuessLimiter(), byDevice: map[string]*pending{}, byUser: map[string]*pending{}}
+	return &Service{d: d, byDevice: map[string]*pending{}, byUser: map[string]*pending{}}
 }
 
 // Started is what the client receives when it starts a login.
@@ -329,8 +328,10 @@ var ErrBadCode = fail.Invalid("That code is not valid or has expired. Check the 
 // entries per IP (checklist 39).
 func (s *Service) find(code, ip string) (*pending, error) {
 	now := s.d.Clock.Now()
-	if w := s.guesses.reserve(ip, now); w > 0 {
-		return nil, fail.RateLimited(w)
+	key := auth.UserCodeKey(auth.PeerOf(ip))
+	att, wait := s.d.Throttle.Begin(key)
+	if att == nil {
+		return nil, fail.RateLimited(wait)
 	}
 	norm, ok := NormalizeUserCode(code)
 	s.mu.Lock()
@@ -344,12 +345,13 @@ func (s *Service) find(code, ip string) (*pending, error) {
 	}
 	s.mu.Unlock()
 	if p == nil {
-		if s.guesses.wrong(ip, now) {
+		att.Fail()
+		if s.d.Throttle.Wait(key) > 0 {
 			s.d.Log.WithField("ip", ip).Warn("device login: too many wrong user codes, locked out")
 		}
 		return nil, ErrBadCode
 	}
-	s.guesses.right(ip)
+	att.Succeed()
 	return p, nil
 }
 
