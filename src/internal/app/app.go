@@ -40,8 +40,11 @@ import (
 
 // Version is Segue's own version: ServerInfo segue_version, Subsonic
 // serverVersion and the start-up log (ServerInfo server_version is the MA API
-// level, api.MAServerVersion). Builds do not override it: it changes here.
-const Version = "0.1.0"
+// level, api.MAServerVersion). The add-on image sets it to the add-on version
+// at build time (Dockerfile: -ldflags "-X segue/internal/app.Version=…", which
+// needs a variable, not a constant); a plain go build reports this value.
+// Nothing assigns it at run time.
+var Version = "0.1.0"
 
 // Options are test and tooling hooks; production passes the zero value.
 type Options = apphooks.Options

@@ -49,18 +49,26 @@
 //
 // # Client library
 //
-//	g, err := signaling.Register(ctx, url, remoteID, iceServers, signaling.DialOptions{})
-//	for {
-//	    m, err := g.Recv(ctx)   // client-connected, offer, ice-candidate, client-disconnected, error
-//	    ...                      // g.SessionReady / g.Answer / g.Candidate
-//	}
-//	// when g.Done() closes: signaling.IsReplaced(g.Err()) reports a 4000 takeover.
-//	// signaling.KeepRegistered wraps this in a reconnect loop with Backoff.
+// The remote-access gateway (internal/remote) registers through KeepRegistered, and the
+// remote client (internal/remote/client) pairs over Dial's Conn:
 //
-//	c, err := signaling.Connect(ctx, url, remoteID, signaling.DialOptions{}) // waits ≤ 30 s for connected
-//	c.SessionID(); c.ICEServers()
-//	c.Offer(ctx, sd); c.Candidate(ctx, cand)
-//	m, err := c.Recv(ctx)       // answer, ice-candidate, peer-disconnected, error
+//	err := signaling.KeepRegistered(ctx, url, remoteID, signaling.KeepOptions{
+//	    ICEServers: fresh,  // the list sent with every register-server
+//	    OnDown:     logIt,  // each lost connection, with the wait before the next try
+//	}, func(ctx context.Context, g *signaling.Gateway) {
+//	    g.Registered()     // the registered answer (an ownership challenge from `segue signaling`)
+//	    for {
+//	        m, err := g.Recv(ctx) // client-connected, offer, ice-candidate, client-disconnected, error
+//	        ...                    // answer with g.Send (session-ready, answer, ice-candidate)
+//	    }
+//	})
+//
+// It re-registers after DefaultBackoff (internal/backoff; 10 s doubling to 300 s) when the
+// socket is lost, and waits the maximum after a 4000 takeover (IsReplaced) instead of
+// giving up. Conn keeps the socket alive with protocol pings, bounds every frame, absorbs
+// JSON ping/pong and reports the close code. Connect and Request are the client role's
+// handshake for tests and tools that only need signaling (the remote client does its own,
+// since it runs the WebRTC offer in the same loop).
 //
 // Message.SessionDescription and Message.ICECandidate decode the data of relayed
 // messages; DecodeMessage is the bounded decoder both sides use.
