@@ -92,14 +92,14 @@ func (r *relay) Barrier(t testing.TB) {
 	pongs := func() int {
 		n := 0
 		for _, m := range r.Seen() {
-			if m.Type == remote.SigPong {
+			if m.Type == signaling.TypePong {
 				n++
 			}
 		}
 		return n
 	}
 	before := pongs()
-	r.ToGateway(remote.SignalMessage{Type: remote.SigPing})
+	r.ToGateway(signaling.Message{Type: signaling.TypePing})
 	waitFor(t, "the gateway's pong", func() bool { return pongs() > before })
 }
 

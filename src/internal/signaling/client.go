@@ -61,7 +61,8 @@ func (e *ServerError) Is(target error) bool {
 var ErrClosed = errors.New("signaling: connection closed")
 
 // Conn is one signaling WebSocket. Send is safe for concurrent use; Recv is meant for
-// one consumer. JSON ping/pong frames are absorbed; protocol pings keep it alive.
+// one consumer. JSON pongs are absorbed and JSON pings answered (Recv); protocol
+// pings keep it alive.
 type Conn struct {
 	ws   *websocket.Conn
 	opts DialOptions
@@ -166,7 +167,7 @@ func (c *Conn) readLoop() {
 		}
 		c.ws.SetReadDeadline(time.Now().Add(wait))
 		m, err := DecodeMessage(b, c.opts.MaxMessageBytes)
-		if err != nil || m.Type == TypePing || m.Type == TypePong {
+		if err != nil || m.Type == TypePong {
 			continue // a malformed frame from the server is not worth dying for
 		}
 		select {
@@ -218,8 +219,23 @@ func (c *Conn) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// Recv returns the next message. After the connection ends it returns Err().
+// Recv returns the next message. A JSON ping is answered with a pong here, in
+// order: the pong leaves once the reader has taken (and, in a read-then-handle
+// loop like the gateway's, handled) every message before the ping. After the
+// connection ends it returns Err().
 func (c *Conn) Recv(ctx context.Context) (Message, error) {
+	for {
+		m, err := c.next(ctx)
+		if err != nil || m.Type != TypePing {
+			return m, err
+		}
+		if err := c.Send(ctx, Message{Type: TypePong}); err != nil {
+			return Message{}, err
+		}
+	}
+}
+
+func (c *Conn) next(ctx context.Context) (Message, error) {
 	select {
 	case m := <-c.in:
 		return m, nil

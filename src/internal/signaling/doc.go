@@ -66,9 +66,9 @@
 // It re-registers after DefaultBackoff (internal/backoff; 10 s doubling to 300 s) when the
 // socket is lost, and waits the maximum after a 4000 takeover (IsReplaced) instead of
 // giving up. Conn keeps the socket alive with protocol pings, bounds every frame, absorbs
-// JSON ping/pong and reports the close code. Connect and Request are the client role's
-// handshake for tests and tools that only need signaling (the remote client does its own,
-// since it runs the WebRTC offer in the same loop).
+// JSON pongs, answers JSON pings in order (Recv) and reports the close code. Connect and
+// Request are the client role's handshake for tests and tools that only need signaling
+// (the remote client does its own, since it runs the WebRTC offer in the same loop).
 //
 // Message.SessionDescription and Message.ICECandidate decode the data of relayed
 // messages; DecodeMessage is the bounded decoder both sides use.
