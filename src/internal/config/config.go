@@ -82,8 +82,10 @@ const (
 	maxOptionsBytes  = 1 << 20
 	defaultLongLived = 365
 	defaultDataDir   = "./data"
-	// defaultTranscodeLimit: two transcodes keep a small home server responsive.
-	defaultTranscodeLimit = 2
+	// defaultTranscodeLimit: every speaker playing at once needs a slot (MP3 is the
+	// default speaker format) besides Subsonic apps; 20 covers a household, and a
+	// 192 kbit/s MP3 transcode costs an ffmpeg process a few percent of a core.
+	defaultTranscodeLimit = 20
 	defaultPublicAddr     = "0.0.0.0:8095"
 	// A full rescan every hour finds what watching cannot see (network shares).
 	defaultScanInterval = 60

@@ -54,7 +54,7 @@ func options() []option {
 			func(c *Config) any { return &c.MusicDirs }},
 		{"scan-interval", "SEGUE_SCAN_INTERVAL", "scan_interval", "minutes between full library rescans (0: only at start, on request and after file changes)",
 			func(c *Config) any { return &c.ScanIntervalMinutes }},
-		{"transcode-limit", "SEGUE_TRANSCODE_LIMIT", "transcode_limit", "most ffmpeg transcodes at once (Subsonic stream format/maxBitRate); more wait for a slot",
+		{"transcode-limit", "SEGUE_TRANSCODE_LIMIT", "transcode_limit", "most ffmpeg transcodes at once (Subsonic stream format/maxBitRate, MP3 for speakers); more wait for a slot",
 			func(c *Config) any { return &c.TranscodeLimit }},
 		{"homeassistant-url", "SEGUE_HOMEASSISTANT_URL", "", "Home Assistant Core URL for server-to-server calls (default http://homeassistant:8123 in the add-on)",
 			func(c *Config) any { return &c.HomeAssistantURL }},
