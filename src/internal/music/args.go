@@ -1,33 +1,9 @@
 package music
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
-
-	"segue/internal/api"
-	"segue/internal/fail"
 )
-
-// decode reads MA-style arguments: absent or null keys keep the defaults already
-// in *v, unknown keys are ignored (MA parses arguments non-strictly).
-func decode[T any](c *api.Call, v *T) error {
-	raw := bytes.TrimSpace(c.Args)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fail.Invalid("Invalid arguments: %s", describe(err))
-	}
-	return nil
-}
-
-func describe(err error) string {
-	if e, ok := err.(*json.UnmarshalTypeError); ok {
-		return "field " + strconv.Quote(e.Field) + " must be " + e.Type.String()
-	}
-	return "malformed JSON"
-}
 
 // flexID is an id sent as a JSON string or number ("12" or 12), as MA accepts.
 type flexID string

@@ -41,7 +41,7 @@ func (m *Module) coreCommands() []api.Command {
 			Args: coreValueArgs{},
 			Handler: func(ctx context.Context, c *api.Call) (any, error) {
 				var a coreValueArgs
-				if err := decode(c, &a); err != nil {
+				if err := api.DecodeLenientArgs(c, &a); err != nil {
 					return nil, err
 				}
 				return coreValue(a)

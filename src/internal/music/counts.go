@@ -53,7 +53,7 @@ func (m *Module) countCommands() []api.Command {
 			Description: "How many " + k.cmd + " the library listing shows.", Args: countArgs{},
 			Handler: func(ctx context.Context, c *api.Call) (any, error) {
 				var a countArgs
-				if err := decode(c, &a); err != nil {
+				if err := api.DecodeLenientArgs(c, &a); err != nil {
 					return nil, err
 				}
 				return m.count(ctx, c.Principal, k.kind, a)

@@ -40,7 +40,7 @@ func (m *Module) resolveID(mediaType string, a itemArgs) (int64, error) {
 func itemHandler[T any](m *Module, mediaType string, fn func(ctx context.Context, v library.Viewer, id int64, a itemArgs) (T, error)) api.Handler {
 	return func(ctx context.Context, c *api.Call) (any, error) {
 		var a itemArgs
-		if err := decode(c, &a); err != nil {
+		if err := api.DecodeLenientArgs(c, &a); err != nil {
 			return nil, err
 		}
 		id, err := m.resolveID(mediaType, a)
@@ -261,7 +261,7 @@ func (m *Module) libraryItem(ctx context.Context, p *auth.Principal, a libraryIt
 func argsHandler[A any, R any](fn func(context.Context, *auth.Principal, A) (R, error)) api.Handler {
 	return func(ctx context.Context, c *api.Call) (any, error) {
 		var a A
-		if err := decode(c, &a); err != nil {
+		if err := api.DecodeLenientArgs(c, &a); err != nil {
 			return nil, err
 		}
 		return fn(ctx, c.Principal, a)

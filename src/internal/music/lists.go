@@ -204,7 +204,7 @@ func listCommand[T any](name, what string, fn func(context.Context, *auth.Princi
 	return api.Command{Name: name, Scope: auth.ScopeLibraryRead, Description: "Library " + what + " (MA's filters, order_by and paging).",
 		Args: listArgs{}, Handler: func(ctx context.Context, c *api.Call) (any, error) {
 			var a listArgs
-			if err := decode(c, &a); err != nil {
+			if err := api.DecodeLenientArgs(c, &a); err != nil {
 				return nil, err
 			}
 			return fn(ctx, c.Principal, a)

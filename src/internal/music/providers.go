@@ -117,7 +117,7 @@ func (m *Module) providerCommands() []api.Command {
 			Args: providerConfigArgs{},
 			Handler: func(ctx context.Context, c *api.Call) (any, error) {
 				var a providerConfigArgs
-				if err := decode(c, &a); err != nil {
+				if err := api.DecodeLenientArgs(c, &a); err != nil {
 					return nil, err
 				}
 				return m.providerConfigs(c.Principal, a), nil

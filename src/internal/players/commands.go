@@ -1,9 +1,7 @@
 package players
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 
 	"segue/internal/api"
 	"segue/internal/auth"
@@ -11,23 +9,10 @@ import (
 	"segue/internal/text"
 )
 
-// decode reads MA-style arguments: absent keys keep the defaults in *v, unknown keys
-// are ignored.
-func decode[T any](c *api.Call, v *T) error {
-	raw := bytes.TrimSpace(c.Args)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fail.Invalid("Invalid arguments")
-	}
-	return nil
-}
-
 func handle[A any](fn func(ctx context.Context, p *auth.Principal, a A) (any, error)) api.Handler {
 	return func(ctx context.Context, c *api.Call) (any, error) {
 		var a A
-		if err := decode(c, &a); err != nil {
+		if err := api.DecodeLenientArgs(c, &a); err != nil {
 			return nil, err
 		}
 		return fn(ctx, c.Principal, a)

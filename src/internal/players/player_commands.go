@@ -107,7 +107,7 @@ func (r *Registry) playerCommands() []api.Command {
 		return api.Command{Name: "players/cmd/" + name, Scope: auth.ScopePlayersControl, Description: desc, Args: args,
 			Handler: func(ctx context.Context, c *api.Call) (any, error) {
 				var a playerArgs
-				if err := decode(c, &a); err != nil {
+				if err := api.DecodeLenientArgs(c, &a); err != nil {
 					return nil, err
 				}
 				if err := r.requireSpeakers(); err != nil {
@@ -154,7 +154,7 @@ func (r *Registry) playerCommands() []api.Command {
 		cmd("seek", "Seek to position (seconds): the queue restarts the track's stream there.", seekArgs{},
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a seekArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				item := e.q.currentItem()
@@ -170,7 +170,7 @@ func (r *Registry) playerCommands() []api.Command {
 			}),
 		cmd("volume_set", "Set the volume (0-100).", volumeArgs{}, func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 			var a volumeArgs
-			if err := decode(&api.Call{Args: raw}, &a); err != nil || a.VolumeLevel == nil {
+			if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil || a.VolumeLevel == nil {
 				return nil, fail.Invalid("volume_level (0-100) is required")
 			}
 			return r.setVolumeLocked(e, *a.VolumeLevel)
@@ -185,14 +185,14 @@ func (r *Registry) playerCommands() []api.Command {
 		}),
 		cmd("volume_mute", "Mute or unmute.", muteArgs{}, func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 			var a muteArgs
-			if err := decode(&api.Call{Args: raw}, &a); err != nil {
+			if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 				return nil, err
 			}
 			return r.service(e, "volume_mute", map[string]any{"is_volume_muted": a.Muted}), nil
 		}),
 		cmd("power", "Turn on or off.", powerArgs{}, func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 			var a powerArgs
-			if err := decode(&api.Call{Args: raw}, &a); err != nil {
+			if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 				return nil, err
 			}
 			if !a.Powered {

@@ -244,7 +244,7 @@ func (r *Registry) queueCommands() []api.Command {
 	onQueue := func(fn queueFn) func(ctx context.Context, p *auth.Principal, raw json.RawMessage) (any, error) {
 		return func(ctx context.Context, p *auth.Principal, raw json.RawMessage) (any, error) {
 			var a queueArgs
-			if err := decode(&api.Call{Args: raw}, &a); err != nil {
+			if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 				return nil, err
 			}
 			return nil, r.withQueue(ctx, p, a.QueueID, func(e *entry) (func(ctx context.Context) error, error) { return fn(e, raw) })
@@ -257,7 +257,7 @@ func (r *Registry) queueCommands() []api.Command {
 		{Name: "player_queues/items", Scope: auth.ScopeQueuesRead, Description: "A page of a queue's items.", Args: itemsArgs{},
 			Handler: func(ctx context.Context, c *api.Call) (any, error) {
 				a := itemsArgs{Limit: 500}
-				if err := decode(c, &a); err != nil {
+				if err := api.DecodeLenientArgs(c, &a); err != nil {
 					return nil, err
 				}
 				r.mu.Lock()
@@ -274,7 +274,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/play_index", "Play the queue item given by index or queue_item_id.", indexArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a indexArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				i, ok := e.q.indexOf(a.Index)
@@ -291,7 +291,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/shuffle", "Shuffle the items after the current one, or restore their order.", shuffleArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a shuffleArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				q := &e.q
@@ -307,7 +307,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/repeat", "Repeat mode: off, one or all.", repeatArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a repeatArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				if a.RepeatMode != "off" && a.RepeatMode != "one" && a.RepeatMode != "all" {
@@ -328,7 +328,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/move_item", "Move an item: pos_shift -1 up, +1 down, 0 to play next.", moveArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a moveArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				return nil, r.moveLocked(e, a.QueueItemID, a.PosShift, false)
@@ -336,7 +336,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/move_item_end", "Move an item to the end.", moveArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a moveArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				return nil, r.moveLocked(e, a.QueueItemID, 0, true)
@@ -344,7 +344,7 @@ func (r *Registry) queueCommands() []api.Command {
 		control("player_queues/delete_item", "Remove an item (not the one playing).", deleteArgs{}, onQueue(
 			func(e *entry, raw json.RawMessage) (func(ctx context.Context) error, error) {
 				var a deleteArgs
-				if err := decode(&api.Call{Args: raw}, &a); err != nil {
+				if err := api.DecodeLenientArgs(&api.Call{Args: raw}, &a); err != nil {
 					return nil, err
 				}
 				q := &e.q
