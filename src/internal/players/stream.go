@@ -60,7 +60,7 @@ func (s *streamServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errForged):
 		// Only a token no key of ours signed counts: speakers retry, probe with HEAD
 		// and come back after long pauses with URLs that merely expired.
-		attempt, wait := s.throttle.Begin(auth.PeerKey("stream:" + auth.PeerOf(r.RemoteAddr)))
+		attempt, wait := s.throttle.Begin(auth.PeerKey("stream:" + httpx.Peer(r)))
 		if attempt == nil {
 			httpx.SetRetryAfter(w, wait)
 			http.Error(w, "Too many invalid stream URLs", http.StatusTooManyRequests)
