@@ -79,8 +79,13 @@ func (k *streamKeys) current() ([]byte, [4]byte, error) {
 	if err != nil {
 		return nil, [4]byte{}, err
 	}
-	if info, err = os.Stat(k.path); err != nil {
-		return nil, [4]byte{}, err
+	// Remember the file as it was seen before the read: a rotation landing between the
+	// read and a later stat would otherwise pair the old key with the new file and keep
+	// it until the next rotation.
+	if info == nil {
+		if info, err = os.Stat(k.path); err != nil { // it was just created
+			return nil, [4]byte{}, err
+		}
 	}
 	sum := sha256.Sum256(append([]byte("segue stream key id\x00"), key...))
 	k.key, k.info = key, info
