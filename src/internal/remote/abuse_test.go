@@ -207,27 +207,15 @@ func TestAuthenticatedChannelOutlivesDeadline(t *testing.T) {
 
 func TestOversizedMessageEndsSession(t *testing.T) {
 	h := newHarness(t)
-	cfg := h.clientConfig()
-	// The client pretends we advertised 1 MiB so pion lets it send more than 256 KiB.
-	cfg.AnswerHook = func(sdp string) string {
+	// The peer pretends we advertised 1 MiB so pion lets it send more than 256 KiB.
+	p := dialRaw(t, h, func(sdp string) string {
 		return strings.ReplaceAll(sdp, "a=max-message-size:262144", "a=max-message-size:1048576")
-	}
-	c, err := client.Dial(ctxT(t), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(ctxT(t), "good-token"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SendUnchunked([]byte(`{"message_id":"x","command":"test/echo","args":{"v":"` + strings.Repeat("o", 300<<10) + `"}}`)); err != nil {
+	})
+	p.auth(t)
+	if err := p.write([]byte(`{"message_id":"x","command":"test/echo","args":{"v":"` + strings.Repeat("o", 300<<10) + `"}}`)); err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	select {
-	case <-c.Done():
-	case <-time.After(20 * time.Second):
-		t.Fatal("oversized message did not end the session")
-	}
+	p.waitEnded(t, "oversized message")
 	waitFor(t, "log", func() bool { return logged(h, "message too large") })
 	waitFor(t, "session removed", func() bool { return h.gw.Sessions() == 0 })
 	// The process and gateway are fine.
@@ -239,38 +227,28 @@ func TestOversizedMessageEndsSession(t *testing.T) {
 
 func TestChunkBombEndsSession(t *testing.T) {
 	h := newHarness(t)
-	c := h.dial(t)
-	if err := c.Auth(ctxT(t), "good-token"); err != nil {
-		t.Fatal(err)
-	}
+	p := dialRaw(t, h, nil)
+	p.auth(t)
 	// 2 MiB announced as one chunked message: over the 1 MiB reassembly bound.
 	frames := remote.ChunkFrames(1, []byte(strings.Repeat("b", 2<<20)))
 	for _, f := range frames {
-		if err := c.SendUnchunked(f); err != nil {
+		if err := p.write(f); err != nil {
 			break
 		}
 	}
-	select {
-	case <-c.Done():
-	case <-time.After(20 * time.Second):
-		t.Fatal("chunk bomb did not end the session")
-	}
+	p.waitEnded(t, "chunk bomb")
 	waitFor(t, "log", func() bool { return logged(h, "protocol violation") })
 }
 
 func TestPreAuthFloodEndsSession(t *testing.T) {
 	h := newHarness(t)
-	c := h.dial(t)
+	p := dialRaw(t, h, nil)
 	for i := 0; i < 10000; i++ {
-		if err := c.SendUnchunked([]byte(fmt.Sprintf(`{"message_id":"%d","command":"auth/me"}`, i))); err != nil {
+		if err := p.write([]byte(fmt.Sprintf(`{"message_id":"%d","command":"auth/me"}`, i))); err != nil {
 			break
 		}
 	}
-	select {
-	case <-c.Done():
-	case <-time.After(20 * time.Second):
-		t.Fatal("flood did not end the session")
-	}
+	p.waitEnded(t, "flood")
 	waitFor(t, "log", func() bool { return logged(h, "protocol violation") })
 	waitFor(t, "session removed", func() bool { return h.gw.Sessions() == 0 })
 	c2 := h.dial(t)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +51,24 @@ func TestCLILoginCallAndTunnel(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "--remote-id", "not-an-id", "call", "auth/me"); code != 2 {
 		t.Fatal("bad remote id accepted")
+	}
+	// get: a public page through the http_proxy channel is what a direct GET returns.
+	direct, err := http.Get("http://" + srv.app.PublicAddr() + "/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := io.ReadAll(direct.Body)
+	direct.Body.Close()
+	code, out, errs = runCLI(t, "--signaling-url", sig.URL(), "--remote-id", id, "get", "/info")
+	if code != 0 || !bytes.Equal(bytes.TrimSpace([]byte(out)), bytes.TrimSpace(want)) {
+		t.Fatalf("get /info: %d %q %q, want %q", code, out, errs, want)
+	}
+	// The proxy does not authenticate: a protected page is refused, and the CLI says so.
+	if code, _, errs := runCLI(t, "--signaling-url", sig.URL(), "--remote-id", id, "get", "/auth/me"); code != 1 || !strings.Contains(errs, "HTTP 401") {
+		t.Fatalf("get /auth/me: %d %q", code, errs)
+	}
+	if code, _, _ := runCLI(t, "--remote-id", id, "get", "info"); code != 2 {
+		t.Fatal("a path without / accepted")
 	}
 
 	// Tunnel: a plain WebSocket client speaks the API through it.

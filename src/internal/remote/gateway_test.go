@@ -3,6 +3,7 @@ package remote_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -57,18 +58,6 @@ func TestPairLoginCallChunksProxy(t *testing.T) {
 	if err != nil || !strings.Contains(string(echo), arg) {
 		t.Fatalf("echo of chunked command failed: %v", err)
 	}
-	// Events reach the remote client.
-	if _, err := c.Call(ctx, "test/emit", nil); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case ev := <-c.Events():
-		if ev.Event != "test_event" || ev.ObjectID != "obj1" {
-			t.Fatalf("event %+v", ev)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no event")
-	}
 	// >1 MiB through the http_proxy channel (binary frames).
 	resp, err := c.HTTPGet(ctx, "GET", "/imageproxy/big", map[string]string{"accept": "image/*"})
 	if err != nil {
@@ -80,12 +69,30 @@ func TestPairLoginCallChunksProxy(t *testing.T) {
 	if _, leaked := resp.Headers["Set-Cookie"]; leaked {
 		t.Fatal("Set-Cookie passed through the proxy")
 	}
-	// The same through the API channel in the old hex form: twice the bytes, JSON-framed,
-	// about 7 s under -race on a loaded 2-core machine, so it gets its own deadline rather
-	// than what is left of the one shared by the steps above.
-	hexResp, err := c.HTTPGetHex(ctxT(t), "/imageproxy/big", nil)
-	if err != nil || hexResp.Status != 200 || !bytes.Equal(hexResp.Body, resp.Body) {
-		t.Fatalf("hex proxy: %v", err)
+	// From here on the connection is in tunnel mode: every message comes raw.
+	raw := c.Raw()
+	// Events reach the remote client.
+	if err := c.Send([]byte(`{"message_id":"emit","command":"test/emit"}`)); err != nil {
+		t.Fatal(err)
+	}
+	var ev struct {
+		ObjectID string `json:"object_id"`
+	}
+	if err := json.Unmarshal(rawUntil(t, raw, `"event":"test_event"`), &ev); err != nil || ev.ObjectID != "obj1" {
+		t.Fatalf("event %+v %v", ev, err)
+	}
+	// The same GET through the API channel in the old hex form: twice the bytes,
+	// JSON-framed, about 7 s under -race on a loaded 2-core machine.
+	req, _ := json.Marshal(remote.ProxyRequest{Type: "http-proxy-request", ID: "hex1", Method: "GET", Path: "/imageproxy/big"})
+	if err := c.Send(req); err != nil {
+		t.Fatal(err)
+	}
+	var hexResp remote.ProxyResponse
+	if err := json.Unmarshal(rawUntil(t, raw, `"type":"http-proxy-response"`), &hexResp); err != nil || hexResp.Status != 200 || hexResp.Body == nil {
+		t.Fatalf("hex proxy: %+v %v", hexResp, err)
+	}
+	if body, err := hex.DecodeString(*hexResp.Body); err != nil || !bytes.Equal(body, resp.Body) {
+		t.Fatalf("hex proxy body: %d bytes, %v", len(body), err)
 	}
 	// Register carried our ID and no credentials.
 	for _, m := range h.relay.Seen() {
@@ -171,8 +178,10 @@ func TestThrottleKeyIsThePeer(t *testing.T) {
 			t.Fatal(err)
 		}
 		proxyKeys = append(proxyKeys, seen.RemoteAddr)
-		if strings.Contains(apiKeys[i], c.SessionID()) || strings.Contains(proxyKeys[i], c.SessionID()) {
-			t.Fatalf("keyed by session: %q %q", apiKeys[i], proxyKeys[i])
+		for _, sid := range h.relay.SessionIDs() {
+			if strings.Contains(apiKeys[i], sid) || strings.Contains(proxyKeys[i], sid) {
+				t.Fatalf("keyed by session: %q %q", apiKeys[i], proxyKeys[i])
+			}
 		}
 	}
 	want := "webrtc/127.0.0.1" // the loopback peer, as ICE selected it

@@ -74,6 +74,17 @@ func (r *relay) Seen() []signaling.Message {
 	return append([]signaling.Message(nil), r.seen...)
 }
 
+// SessionIDs are the ids of the client sessions the relay opened.
+func (r *relay) SessionIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ids := make([]string, 0, len(r.clients))
+	for id := range r.clients {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // ToGateway injects a message as if a client had sent it.
 func (r *relay) ToGateway(m signaling.Message) {
 	r.mu.Lock()

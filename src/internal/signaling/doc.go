@@ -50,7 +50,7 @@
 // # Client library
 //
 // The remote-access gateway (internal/remote) registers through KeepRegistered, and the
-// remote client (internal/remote/client) pairs over Dial's Conn:
+// remote client (internal/remote/client) opens its session with Connect:
 //
 //	err := signaling.KeepRegistered(ctx, url, remoteID, signaling.KeepOptions{
 //	    ICEServers: fresh,  // the list sent with every register-server
@@ -66,9 +66,13 @@
 // It re-registers after DefaultBackoff (internal/backoff; 10 s doubling to 300 s) when the
 // socket is lost, and waits the maximum after a 4000 takeover (IsReplaced) instead of
 // giving up. Conn keeps the socket alive with protocol pings, bounds every frame, absorbs
-// JSON pongs, answers JSON pings in order (Recv) and reports the close code. Connect and
-// Request are the client role's handshake for tests and tools that only need signaling
-// (the remote client does its own, since it runs the WebRTC offer in the same loop).
+// JSON pongs, answers JSON pings in order (Recv) and reports the close code.
+//
+// The client role: Connect dials and sends connect-request, and returns once the
+// server answered connected (an unknown ID matches ErrServerNotFound). The Client
+// then sends its Offer and trickles each Candidate; Recv brings the answer, the
+// gateway's candidates, peer-disconnected and errors. Request opens a new session on
+// the same socket after peer-disconnected.
 //
 // Message.SessionDescription and Message.ICECandidate decode the data of relayed
 // messages; DecodeMessage is the bounded decoder both sides use.

@@ -24,6 +24,8 @@ const cliUsage = `Usage: segue remote [--signaling-url URL] --remote-id ID <comm
 Commands:
   login --username NAME [--password PW]   sign in; prints a token (password also from $SEGUE_PASSWORD)
   call COMMAND [JSON-ARGS] --token TOKEN   run one API command; prints the result (token also from $SEGUE_TOKEN)
+  get PATH                                 fetch PATH from the server's web side through the http_proxy
+                                           channel (as the apps load covers); the body goes to stdout
   tunnel --listen 127.0.0.1:PORT           serve a local /ws that reaches the remote server's API
   id                                       print the remote ID in its canonical and grouped forms
 
@@ -139,6 +141,27 @@ func CLI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				res = b
 			}
 			fmt.Fprintln(stdout, string(res))
+			return 0
+		})
+	case "get":
+		if len(pos) != 1 || !strings.HasPrefix(pos[0], "/") {
+			fmt.Fprintln(stderr, "segue remote get: PATH (starting with /)")
+			return 2
+		}
+		return withConn(ctx, cfg, o, stderr, func(c *Conn) int {
+			r, err := c.HTTPGet(ctx, http.MethodGet, pos[0], nil)
+			if err != nil {
+				fmt.Fprintln(stderr, "segue remote get:", err)
+				return 1
+			}
+			if _, err := stdout.Write(r.Body); err != nil {
+				fmt.Fprintln(stderr, "segue remote get:", err)
+				return 1
+			}
+			if r.Status >= 400 {
+				fmt.Fprintf(stderr, "segue remote get: HTTP %d\n", r.Status)
+				return 1
+			}
 			return 0
 		})
 	case "tunnel":

@@ -19,6 +19,7 @@ import (
 
 	"segue/internal/remote"
 	"segue/internal/signaling"
+	"segue/internal/text"
 )
 
 // Config says where and whom to reach.
@@ -82,12 +83,14 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	pctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	sig, err := dialSignaling(pctx, cfg.Dialer, cfg.SignalingURL)
+	sc, err := signaling.Connect(pctx, cfg.SignalingURL, id, signaling.DialOptions{Dialer: cfg.Dialer, MaxMessageBytes: signalReadLimit})
 	if err != nil {
-		return nil, fmt.Errorf("remote: signaling: %w", err)
+		return nil, signalingError(err)
 	}
-	c := &Conn{cfg: cfg, remoteID: id, sig: sig, pending: map[string]*pendingCall{},
-		events: make(chan Event, 256), first: make(chan []byte, 1), closed: make(chan struct{}), log: cfg.Log}
+	cfg.Log.WithFields(logrus.Fields{"remote_id": sc.RemoteID(), "session": sc.SessionID(), "ice_servers": len(sc.ICEServers())}).
+		Debug("remote: the signaling server opened a session with the server")
+	c := &Conn{cfg: cfg, remoteID: id, sig: pumpSignaling(sc), pending: map[string]*pendingCall{},
+		first: make(chan []byte, 1), closed: make(chan struct{}), log: cfg.Log}
 	if err := c.pair(pctx); err != nil {
 		c.Close()
 		return nil, err
@@ -96,32 +99,23 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	return c, nil
 }
 
+// signalingError says why the signaling server did not connect us, without letting
+// a long server text into our error.
+func signalingError(err error) error {
+	if errors.Is(err, signaling.ErrServerNotFound) {
+		return ErrServerNotFound
+	}
+	var se *signaling.ServerError
+	if errors.As(err, &se) {
+		return fmt.Errorf("remote: signaling error: %s", text.Truncate(se.Text, 200))
+	}
+	return fmt.Errorf("remote: signaling: %w", err)
+}
+
 func (c *Conn) pair(ctx context.Context) error {
-	if err := c.sig.send(signaling.Message{Type: signaling.TypeConnectRequest, RemoteID: c.remoteID}); err != nil {
-		return err
-	}
-	var connected signaling.Message
-	for connected.Type == "" {
-		select {
-		case m := <-c.sig.in:
-			switch m.Type {
-			case signaling.TypeConnected:
-				connected = m
-			case signaling.TypeError:
-				if strings.HasPrefix(m.Error, "Server not found") {
-					return ErrServerNotFound
-				}
-				return fmt.Errorf("remote: signaling error: %s", trunc(m.Error))
-			}
-		case <-c.sig.done:
-			return errors.New("remote: signaling connection closed")
-		case <-ctx.Done():
-			return fmt.Errorf("remote: waiting for the server: %w", ctx.Err())
-		}
-	}
-	c.sessionID = connected.SessionID
+	sc := c.sig.client
 	var pcICE []webrtc.ICEServer
-	for _, s := range connected.ICEServers {
+	for _, s := range sc.ICEServers() {
 		pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
 	}
 	if len(pcICE) == 0 {
@@ -161,10 +155,7 @@ func (c *Conn) pair(ctx context.Context) error {
 	var cmu sync.Mutex
 	offerSent := false
 	var localQ []signaling.ICECandidate
-	sendCand := func(cand signaling.ICECandidate) {
-		raw, _ := json.Marshal(cand)
-		_ = c.sig.send(signaling.Message{Type: signaling.TypeICECandidate, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw})
-	}
+	sendCand := func(cand signaling.ICECandidate) { _ = sc.Candidate(context.Background(), cand) }
 	pc.OnICECandidate(func(ic *webrtc.ICECandidate) {
 		if ic == nil {
 			return
@@ -187,8 +178,7 @@ func (c *Conn) pair(ctx context.Context) error {
 	if err := pc.SetLocalDescription(offer); err != nil {
 		return err
 	}
-	raw, _ := json.Marshal(signaling.SessionDescription{Type: "offer", SDP: offer.SDP})
-	if err := c.sig.send(signaling.Message{Type: signaling.TypeOffer, RemoteID: c.remoteID, SessionID: c.sessionID, Data: raw}); err != nil {
+	if err := sc.Offer(ctx, signaling.SessionDescription{Type: "offer", SDP: offer.SDP}); err != nil {
 		return err
 	}
 	cmu.Lock()
@@ -250,7 +240,7 @@ func (c *Conn) pair(ctx context.Context) error {
 			case signaling.TypePeerDisconnected:
 				return errors.New("remote: the server went away")
 			case signaling.TypeError:
-				return fmt.Errorf("remote: signaling error: %s", trunc(m.Error))
+				return fmt.Errorf("remote: signaling error: %s", text.Truncate(m.Error, 200))
 			}
 		case ch := <-apiOpen:
 			c.api = ch
@@ -305,11 +295,4 @@ func (c *Conn) signalLoopLater() {
 			return
 		}
 	}
-}
-
-func trunc(s string) string {
-	if len(s) > 200 {
-		return s[:200]
-	}
-	return s
 }

@@ -17,16 +17,15 @@ import (
 
 // Conn is one paired session with a remote server.
 type Conn struct {
-	cfg       Config
-	remoteID  string
-	sessionID string
-	sig       *sigConn
-	pc        *webrtc.PeerConnection
-	api       *channel
-	proxyCh   chan *channel
-	proxy     *channel
-	proxyMu   sync.Mutex
-	log       logrus.FieldLogger
+	cfg      Config
+	remoteID string
+	sig      *sigPump
+	pc       *webrtc.PeerConnection
+	api      *channel
+	proxyCh  chan *channel
+	proxy    *channel
+	proxyMu  sync.Mutex
+	log      logrus.FieldLogger
 
 	serverInfo json.RawMessage
 	first      chan []byte
@@ -35,19 +34,11 @@ type Conn struct {
 	mu      sync.Mutex
 	pending map[string]*pendingCall
 	raw     chan []byte // set in raw mode (tunnel): every message goes here
-	events  chan Event
 	seq     atomic.Int64
 	group   atomic.Int64
 
 	closeOnce sync.Once
 	closed    chan struct{}
-}
-
-// Event is a pushed {event, object_id, data} message.
-type Event struct {
-	Event    string          `json:"event"`
-	ObjectID string          `json:"object_id"`
-	Data     json.RawMessage `json:"data"`
 }
 
 // Error is an error result from the server.
@@ -88,12 +79,6 @@ func (ch *channel) write(data []byte, text bool) error {
 // ServerInfo is the first frame the server sent.
 func (c *Conn) ServerInfo() json.RawMessage { return c.serverInfo }
 
-// SessionID is the signaling session id.
-func (c *Conn) SessionID() string { return c.sessionID }
-
-// Events delivers pushed events (dropped when nobody reads and the buffer is full).
-func (c *Conn) Events() <-chan Event { return c.events }
-
 // Done is closed when the connection ends.
 func (c *Conn) Done() <-chan struct{} { return c.closed }
 
@@ -111,7 +96,7 @@ func (c *Conn) Close() {
 }
 
 // readAPI reassembles chunks and routes messages: ServerInfo first, then results by
-// message_id, events, or everything to the raw channel in tunnel mode.
+// message_id, or everything to the raw channel in tunnel mode.
 func (c *Conn) readAPI() {
 	defer c.Close()
 	re := remote.NewReassembler(c.cfg.MaxMessage, 8)
@@ -154,33 +139,19 @@ func (c *Conn) route(msg []byte) {
 		}
 		return
 	}
+	// Pushed events (no message_id) answer no call: outside tunnel mode nobody
+	// reads them, so they are dropped here.
 	var env struct {
 		MessageID json.RawMessage `json:"message_id"`
 		Result    json.RawMessage `json:"result"`
 		Partial   bool            `json:"partial"`
 		ErrorCode *int            `json:"error_code"`
 		Details   string          `json:"details"`
-		Event     string          `json:"event"`
-		ObjectID  string          `json:"object_id"`
-		Data      json.RawMessage `json:"data"`
-		Type      string          `json:"type"`
-		ID        string          `json:"id"`
 	}
-	if json.Unmarshal(msg, &env) != nil {
-		return
-	}
-	if env.Event != "" && len(env.MessageID) == 0 {
-		select {
-		case c.events <- Event{Event: env.Event, ObjectID: env.ObjectID, Data: env.Data}:
-		default:
-		}
+	if json.Unmarshal(msg, &env) != nil || len(env.MessageID) == 0 {
 		return
 	}
 	key := string(env.MessageID)
-	if env.Type == "http-proxy-response" {
-		key = "proxy:" + env.ID
-		env.Result = msg
-	}
 	c.mu.Lock()
 	p := c.pending[key]
 	if p != nil && (!env.Partial || env.ErrorCode != nil) {
@@ -337,7 +308,3 @@ func (c *Conn) Raw() <-chan []byte {
 
 // Send writes one raw API message (tunnel mode).
 func (c *Conn) Send(msg []byte) error { return c.send(msg) }
-
-// SendUnchunked writes msg as one data-channel message whatever its size (tests use it
-// to check the server's limits).
-func (c *Conn) SendUnchunked(msg []byte) error { return c.api.write(msg, true) }

@@ -24,25 +24,6 @@ func newRequestID() string {
 	return "req_" + hex.EncodeToString(b)
 }
 
-// HTTPGetHex fetches a path through the API channel (the old hex form).
-func (c *Conn) HTTPGetHex(ctx context.Context, path string, headers map[string]string) (*HTTPResponse, error) {
-	id := newRequestID()
-	msg, _ := json.Marshal(remote.ProxyRequest{Type: "http-proxy-request", ID: id, Method: "GET", Path: path, Headers: headers})
-	raw, err := c.await(ctx, "proxy:"+id, msg)
-	if err != nil {
-		return nil, err
-	}
-	var r remote.ProxyResponse
-	if err := json.Unmarshal(raw, &r); err != nil || r.Body == nil {
-		return nil, errors.New("remote: bad proxy response")
-	}
-	body, err := hex.DecodeString(*r.Body)
-	if err != nil {
-		return nil, errors.New("remote: bad proxy body")
-	}
-	return &HTTPResponse{Status: r.Status, Headers: r.Headers, Body: body}, nil
-}
-
 // HTTPGet fetches a path through the http_proxy channel (JSON header, then binary
 // frames). Requests on the channel run one at a time so their frames cannot mix.
 func (c *Conn) HTTPGet(ctx context.Context, method, path string, headers map[string]string) (*HTTPResponse, error) {

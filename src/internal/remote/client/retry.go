@@ -11,16 +11,14 @@ import (
 	"segue/internal/remote"
 )
 
-// Retry is the client's reconnect schedule (the MA frontend's): 1 s growing ×1.5 up to
-// 30 s, each wait drawn from 50–100 % of the step so many clients do not retry in step.
+// Retry is the client's reconnect schedule; the zero value is the MA frontend's: 1 s
+// growing ×1.5 up to 30 s, each wait drawn from 50–100 % of the step so many clients
+// do not retry in step, until ctx ends.
 type Retry struct {
 	Attempts int // 0 means until ctx ends
 	Initial  time.Duration
 	Max      time.Duration
 }
-
-// DefaultRetry is the frontend's schedule.
-func DefaultRetry() Retry { return Retry{Attempts: 0, Initial: time.Second, Max: 30 * time.Second} }
 
 // permanent errors are not retried: a wrong ID or an impostor will not get better.
 func permanent(err error) bool {

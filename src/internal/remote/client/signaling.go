@@ -3,34 +3,32 @@ package client
 import (
 	"context"
 
-	"github.com/gorilla/websocket"
-
 	"segue/internal/signaling"
 )
 
-// sigConn feeds the pairing loop from the signaling package's client connection
-// (which owns the socket, keepalive, bounded decoding and close codes): one pump
-// goroutine turns Recv into a channel the loop can select on with its peer events.
-type sigConn struct {
-	conn *signaling.Conn
-	in   chan signaling.Message
-	done chan struct{}
+// signalReadLimit bounds one signaling frame (an answer SDP with its candidates fits
+// many times over).
+const signalReadLimit = 256 << 10
+
+// sigPump feeds the pairing loop from the signaling package's client role (which
+// owns the socket, keepalive, bounded decoding and close codes): one goroutine turns
+// Recv into a channel the loop can select on with its peer events.
+type sigPump struct {
+	client *signaling.Client
+	in     chan signaling.Message
+	done   chan struct{}
 }
 
-func dialSignaling(ctx context.Context, d *websocket.Dialer, url string) (*sigConn, error) {
-	conn, err := signaling.Dial(ctx, url, signaling.DialOptions{Dialer: d, MaxMessageBytes: 256 << 10})
-	if err != nil {
-		return nil, err
-	}
-	s := &sigConn{conn: conn, in: make(chan signaling.Message, 64), done: make(chan struct{})}
+func pumpSignaling(c *signaling.Client) *sigPump {
+	s := &sigPump{client: c, in: make(chan signaling.Message, 64), done: make(chan struct{})}
 	go s.pump()
-	return s, nil
+	return s
 }
 
-func (s *sigConn) pump() {
+func (s *sigPump) pump() {
 	defer close(s.done)
 	for {
-		m, err := s.conn.Recv(context.Background())
+		m, err := s.client.Recv(context.Background())
 		if err != nil {
 			return // the connection ended (Close, the server, or the network)
 		}
@@ -41,9 +39,7 @@ func (s *sigConn) pump() {
 	}
 }
 
-func (s *sigConn) send(m signaling.Message) error { return s.conn.Send(context.Background(), m) }
-
-func (s *sigConn) close() {
-	s.conn.Close()
+func (s *sigPump) close() {
+	s.client.Close()
 	<-s.done
 }
