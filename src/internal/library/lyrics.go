@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"segue/internal/fail"
@@ -42,6 +43,15 @@ func decodeLyrics(raw string) (Lyrics, bool) {
 		l.Lines = append(l.Lines, LyricLine{Start: time.Duration(ln.Ms) * time.Millisecond, Text: ln.Text})
 	}
 	return l, true
+}
+
+// Text is the lyrics as plain text, one line per line.
+func (ly Lyrics) Text() string {
+	lines := make([]string, 0, len(ly.Lines))
+	for _, l := range ly.Lines {
+		lines = append(lines, l.Text)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Lyrics returns the lyrics embedded in a track (none: an empty list).

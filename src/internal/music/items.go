@@ -294,6 +294,8 @@ func (m *Module) itemCommands() []api.Command {
 			func(ctx context.Context, c *api.Call) (any, error) { return []Genre{}, nil }),
 		read("music/genres/media_counts", "Albums and tracks per genre.", mediaCountArgs{}, argsHandler(m.genreMediaCounts)),
 		read("music/get_library_item", "The library item a reference names, or null.", libraryItemArgs{}, argsHandler(m.libraryItem)),
+		read("metadata/get_track_lyrics", "A track's lyrics from its tags: [plain text, LRC when synced], nulls when none.", trackLyricsArgs{},
+			argsHandler(m.trackLyrics)),
 		read("music/artists/library_artist_types", "Artist types present (Segue's artists are all music artists).", nil,
 			func(ctx context.Context, c *api.Call) (any, error) { return []string{"singer"}, nil }),
 		read("music/browse", "Browse providers (none offer browsing: the library covers every folder).", nil,

@@ -87,7 +87,7 @@ func (m *Module) Module() feature.Module {
 func (m *Module) Commands() []api.Command {
 	var out []api.Command
 	for _, part := range [][]api.Command{m.providerCommands(), m.coreCommands(), m.countCommands(), m.listCommands(),
-		m.itemCommands(), m.searchCommands(), m.discoverCommands(), m.favoriteCommands()} {
+		m.itemCommands(), m.searchCommands(), m.discoverCommands(), m.favoriteCommands(), m.dashboardCommands()} {
 		out = append(out, part...)
 	}
 	return out

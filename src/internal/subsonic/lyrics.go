@@ -2,7 +2,6 @@ package subsonic
 
 import (
 	"context"
-	"strings"
 
 	"segue/internal/auth"
 	"segue/internal/fail"
@@ -18,7 +17,7 @@ func (h *Handler) getLyrics(ctx context.Context, p *auth.Principal, params *Para
 		ly, err := h.d.Library.LyricsFor(ctx, h.viewer(p), artist, title)
 		switch {
 		case err == nil:
-			out = &Lyrics{Artist: ly.Artist, Title: ly.Title, Value: plainLyrics(ly)}
+			out = &Lyrics{Artist: ly.Artist, Title: ly.Title, Value: ly.Text()}
 		case !fail.Is(err, fail.KindNotFound):
 			return nil, fromDomain(err)
 		}
@@ -26,14 +25,6 @@ func (h *Handler) getLyrics(ctx context.Context, p *auth.Principal, params *Para
 	r := h.enc.envelope()
 	r.Lyrics = out
 	return r, nil
-}
-
-func plainLyrics(ly library.Lyrics) string {
-	lines := make([]string, 0, len(ly.Lines))
-	for _, l := range ly.Lines {
-		lines = append(lines, l.Text)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // getLyricsBySongID answers the songLyrics extension: every set of lyrics of a song.
