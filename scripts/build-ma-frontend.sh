@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the real Music Assistant web frontend for the local browser tests
-# (internal/music TestRealFrontendDirect / TestRealFrontendRemote). CI cannot fetch
-# its source, so there those tests skip and TestReplayFrontendWalk replays the
-# recorded walk instead.
+# (internal/music TestRealFrontendDirect / TestRealFrontendRemote /
+# TestRealFrontendPlayers). CI cannot fetch its source, so there those tests skip
+# and TestReplayFrontendWalk / TestReplayFrontendPlayers replay the recorded walks
+# instead.
 #
 #   git clone https://github.com/music-assistant/frontend mafe-src   # tested at e18f7ab
 #   scripts/build-ma-frontend.sh mafe-src /tmp/mafe

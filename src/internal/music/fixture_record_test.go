@@ -17,8 +17,9 @@ type walkFile struct {
 	Steps        []walkStep `json:"steps"`
 }
 
-// writeFixture turns mafe.mjs's raw recording into testdata/frontend/walk.json.
-func writeFixture(t *testing.T, raw, from string, p ids) {
+// writeFixture turns a walk's raw recording into a replay fixture
+// (testdata/frontend/walk.json, players.json).
+func writeFixture(t *testing.T, fixture, raw, from string, p ids) {
 	t.Helper()
 	b, err := os.ReadFile(raw)
 	if err != nil {
@@ -35,10 +36,10 @@ func writeFixture(t *testing.T, raw, from string, p ids) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(walkFixture, append(out, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(fixture, append(out, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("recorded %d commands into %s", len(steps), walkFixture)
+	t.Logf("recorded %d commands into %s", len(steps), fixture)
 }
 
 // placeholderArgs replaces the ids of the items the walk visited by name, by
@@ -65,8 +66,21 @@ func placeholderArgs(t *testing.T, command string, raw json.RawMessage, p ids) j
 	if kind != "" && args["item_id"] == real[kind] {
 		args["item_id"] = idOf[kind]
 	}
-	if item, ok := args["item"].(map[string]any); ok && item["media_type"] == "album" && item["item_id"] == p.Album.ItemID {
-		args["item"] = "$ALBUM"
+	// Whole items: favourites' item, play_media's media, the lyrics' track.
+	for _, k := range []string{"item", "media", "track"} {
+		item, ok := args[k].(map[string]any)
+		switch {
+		case !ok:
+		case item["media_type"] == "album" && item["item_id"] == p.Album.ItemID:
+			args[k] = "$ALBUM"
+		case item["media_type"] == "track" && item["item_id"] == p.Track.ItemID:
+			args[k] = "$TRACK"
+		case item["media_type"] == "track" && item["item_id"] == p.Track2.ItemID:
+			args[k] = "$TRACK_2"
+		}
+	}
+	if command == "auth/user/update" && args["user_id"] != nil {
+		args["user_id"] = "$ADMIN_ID" // the walks only change the signed-in admin's preferences
 	}
 	for _, k := range []string{"search", "search_query"} {
 		if args[k] == p.Track.Name {

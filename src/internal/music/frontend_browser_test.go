@@ -17,14 +17,14 @@ import (
 )
 
 // frontendBuild is a build of the real MA web frontend (music-assistant/frontend,
-// built outside this repository: see DOCS "Using the Music Assistant apps with
-// Segue"), or the test skips: CI cannot fetch that source, and
-// TestReplayFrontendWalk replays the commands recorded from it instead.
-func frontendBuild(t *testing.T) string {
+// built outside this repository: see README "Measuring"), or the test skips: CI
+// cannot fetch that source, and the replay test named replays the commands
+// recorded from it instead.
+func frontendBuild(t *testing.T, replay string) string {
 	t.Helper()
 	dir := os.Getenv("SEGUE_MA_FRONTEND")
 	if dir == "" {
-		t.Skip("SKIP reason: no build of the real MA frontend (SEGUE_MA_FRONTEND unset; its public source cannot be fetched here, e.g. in CI) — TestReplayFrontendWalk replays its recorded commands instead")
+		t.Skipf("SKIP reason: no build of the real MA frontend (SEGUE_MA_FRONTEND unset; its public source cannot be fetched here, e.g. in CI) — %s replays its recorded commands instead", replay)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 		t.Skipf("SKIP reason: SEGUE_MA_FRONTEND=%s holds no frontend build (%v)", dir, err)
@@ -32,8 +32,9 @@ func frontendBuild(t *testing.T) string {
 	return dir
 }
 
-// runFrontend drives the real frontend with testdata/js/mafe.mjs.
-func runFrontend(t *testing.T, env []string) string {
+// runFrontend drives the real frontend with a walk in testdata/js (mafe.mjs,
+// players.mjs).
+func runFrontend(t *testing.T, script string, env []string) string {
 	t.Helper()
 	chromium := testutil.RequireTool(t, "chromium")
 	dir := testutil.RequireNodeModules(t, "testdata/js")
@@ -43,11 +44,11 @@ func runFrontend(t *testing.T, env []string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "mafe.mjs")
+	cmd := exec.CommandContext(ctx, "node", script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append(env, "CHROMIUM="+chromium, "SEGUE_SCREENSHOT_DIR="+shots)...)
 	out, err := cmd.CombinedOutput()
-	t.Logf("mafe.mjs:\n%s", out)
+	t.Logf("%s:\n%s", script, out)
 	if err != nil || !strings.Contains(string(out), "\nPASS\n") {
 		t.Fatalf("the real MA frontend walk failed: %v", err)
 	}
@@ -60,7 +61,7 @@ func runFrontend(t *testing.T, env []string) string {
 // an album's tracks, an artist, finds a track, and marks a favourite that is the
 // library's star (the one Subsonic shows) — with no error result or toast.
 func TestRealFrontendDirect(t *testing.T) {
-	build := frontendBuild(t)
+	build := frontendBuild(t, "TestReplayFrontendWalk")
 	e := newEnv(t, 24)
 	p := e.pick(t)
 	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
@@ -72,11 +73,11 @@ func TestRealFrontendDirect(t *testing.T) {
 	if from != "" {
 		env = append(env, "RECORD="+raw)
 	}
-	out := runFrontend(t, env)
+	out := runFrontend(t, "mafe.mjs", env)
 	logTimings(t, "direct", out)
 	assertFavourite(t, e, p)
 	if from != "" {
-		writeFixture(t, raw, from, p)
+		writeFixture(t, walkFixture, raw, from, p)
 	}
 }
 

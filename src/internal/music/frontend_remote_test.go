@@ -24,7 +24,7 @@ import (
 // signaling`, in process) and the remote gateway: commands over the WebRTC data
 // channel, covers through the http_proxy channel.
 func TestRealFrontendRemote(t *testing.T) {
-	build := frontendBuild(t)
+	build := frontendBuild(t, "TestReplayFrontendWalk")
 	e := newEnv(t, 24)
 	p := e.pick(t)
 	sigURL := startLoopbackSignaling(t)
@@ -32,7 +32,7 @@ func TestRealFrontendRemote(t *testing.T) {
 	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
 	defer fe.Close()
 	env := append(walkEnv(p), "MODE=remote", "MAFE_URL="+fe.URL, "SIGNALING_URL="+sigURL, "REMOTE_ID="+remote.FormatRemoteID(gw.RemoteID()))
-	out := runFrontend(t, env)
+	out := runFrontend(t, "mafe.mjs", env)
 	logTimings(t, "remote", out)
 	assertFavourite(t, e, p)
 }

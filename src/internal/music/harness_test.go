@@ -27,17 +27,34 @@ const (
 	adminPass = "admin-password-123"
 )
 
-func newEnv(t *testing.T, tracks int) *env { return newEnvTB(t, tracks) }
+func newEnv(t *testing.T, tracks int) *env { return newEnvTB(t, tracks, envOptions{}) }
 
-func newEnvB(b *testing.B) *env { return newEnvTB(b, 600) }
+func newEnvB(b *testing.B) *env { return newEnvTB(b, 600, envOptions{}) }
 
-func newEnvTB(t testing.TB, tracks int) *env {
+// envOptions tune newEnvTB.
+type envOptions struct {
+	// trackLength is the longest generated track (default 2 s); the shortest is half of it.
+	trackLength time.Duration
+	// config, when set, changes the server's configuration further.
+	config func(c *config.Config)
+}
+
+// newEnvTB starts the server over a generated library of tracks.
+func newEnvTB(t testing.TB, tracks int, o envOptions) *env {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "music")
-	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinDuration: time.Second, MaxDuration: 2 * time.Second}); err != nil {
+	if o.trackLength == 0 {
+		o.trackLength = 2 * time.Second
+	}
+	if _, err := mediagen.Generate(dir, mediagen.Options{Tracks: tracks, Seed: 7, MinDuration: o.trackLength / 2, MaxDuration: o.trackLength}); err != nil {
 		t.Fatal(err)
 	}
-	srv := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) { c.MusicDirs = []string{dir} }})
+	srv := apptest.Start(t, app.New, apptest.Options{Config: func(c *config.Config) {
+		c.MusicDirs = []string{dir}
+		if o.config != nil {
+			o.config(c)
+		}
+	}})
 	waitScanned(t, srv.App.Library)
 	e := &env{srv: srv, music: dir}
 	e.token = srv.Setup(t, adminUser, adminPass)
@@ -102,10 +119,10 @@ type ref struct {
 }
 
 // ids are the library items a walk visits: the first album (by name), one of its
-// artists and its first track.
+// artists and its first two tracks (Track2 empty when it has one).
 type ids struct {
-	Album, Artist, Track, Genre ref
-	AlbumJSON                   json.RawMessage
+	Album, Artist, Track, Track2, Genre ref
+	AlbumJSON, TrackJSON, Track2JSON    json.RawMessage
 }
 
 func (e *env) pick(t *testing.T) ids {
@@ -123,12 +140,17 @@ func (e *env) pick(t *testing.T) ids {
 	}
 	_ = json.Unmarshal(albums[0], &album)
 	out.Album, out.Artist = album.ref, album.Artists[0]
-	var tracks []ref
+	var tracks []json.RawMessage
 	e.call(t, "music/albums/album_tracks", map[string]any{"item_id": out.Album.ItemID, "provider_instance_id_or_domain": "library"}, &tracks)
 	if len(tracks) == 0 {
 		t.Fatal("album without tracks")
 	}
-	out.Track = tracks[0]
+	out.TrackJSON = tracks[0]
+	_ = json.Unmarshal(tracks[0], &out.Track)
+	if len(tracks) > 1 {
+		out.Track2JSON = tracks[1]
+		_ = json.Unmarshal(tracks[1], &out.Track2)
+	}
 	var genres []ref
 	e.call(t, "music/genres/library_items", map[string]any{"limit": 1}, &genres)
 	if len(genres) > 0 {

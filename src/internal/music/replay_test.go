@@ -27,42 +27,9 @@ const walkFixture = "testdata/frontend/walk.json"
 // must succeed (each error is a toast in the real app) and answer the reference's
 // shape.
 func TestReplayFrontendWalk(t *testing.T) {
-	raw, err := os.ReadFile(walkFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file walkFile
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(file.RecordedFrom, "music-assistant/frontend@") || len(file.Steps) == 0 {
-		t.Fatalf("%s must be recorded from the real frontend (SEGUE_MA_RECORD, see TestRealFrontendDirect): recorded_from %q, %d steps",
-			walkFixture, file.RecordedFrom, len(file.Steps))
-	}
-	walk := file.Steps
+	walk := readFixture(t, walkFixture)
 	e := newEnv(t, 24)
-	picked := e.pick(t)
-	var me struct {
-		UserID string `json:"user_id"`
-	}
-	e.call(t, "auth/me", nil, &me)
-	fill := placeholders(picked, me.UserID)
-	seen := map[string]bool{}
-	spent := map[string]time.Duration{} // per step: Segue's share of the app's waiting, logged only
-	for i, s := range walk {
-		args := fillArgs(t, s.Args, fill)
-		t0 := time.Now()
-		r := e.ws.Command(s.Command, args)
-		spent[s.Step] += time.Since(t0)
-		if r.ErrorCode != 0 {
-			t.Errorf("#%d %s %s %s: error %d %q (a toast in the app)", i, s.Step, s.Command, args, r.ErrorCode, r.Details)
-			continue
-		}
-		if err := checkShape(s.Command, r.Result); err != nil {
-			t.Errorf("#%d %s %s: %v\n%s", i, s.Step, s.Command, err, truncate(r.Result))
-		}
-		seen[s.Command] = true
-	}
+	seen := replay(t, e, walk, placeholders(e.pick(t), adminID(t, e)), nil)
 	// The reference's start-up list must be part of the walk.
 	for _, c := range []string{"auth/me", "players/all", "player_queues/all", "providers/manifests", "providers", "config/providers",
 		"music/artists/count", "music/albums/count", "music/tracks/count", "music/playlists/count", "music/radios/count",
@@ -74,7 +41,62 @@ func TestReplayFrontendWalk(t *testing.T) {
 			t.Errorf("the walk never ran %s", c)
 		}
 	}
+}
+
+// readFixture reads a replay fixture, which must have been recorded from the real frontend.
+func readFixture(t *testing.T, path string) []walkStep {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file walkFile
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(file.RecordedFrom, "music-assistant/frontend@") || len(file.Steps) == 0 {
+		t.Fatalf("%s must be recorded from the real frontend (SEGUE_MA_RECORD, see TestRealFrontendDirect): recorded_from %q, %d steps",
+			path, file.RecordedFrom, len(file.Steps))
+	}
+	return file.Steps
+}
+
+func adminID(t *testing.T, e *env) string {
+	t.Helper()
+	var me struct {
+		UserID string `json:"user_id"`
+	}
+	e.call(t, "auth/me", nil, &me)
+	return me.UserID
+}
+
+// replay sends a recorded walk's commands in order: every one must succeed (each
+// error is a toast in the real app) and answer the reference's shape. stepDone,
+// when set, runs after the last command of each step. It returns the commands run.
+func replay(t *testing.T, e *env, walk []walkStep, fill map[string]any, stepDone func(step string)) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	spent := map[string]time.Duration{} // per step: Segue's share of the app's waiting, logged only
+	for i, s := range walk {
+		args := fillArgs(t, s.Args, fill)
+		t0 := time.Now()
+		r := e.ws.Command(s.Command, args)
+		spent[s.Step] += time.Since(t0)
+		switch {
+		case r.ErrorCode != 0:
+			t.Errorf("#%d %s %s %s: error %d %q (a toast in the app)", i, s.Step, s.Command, args, r.ErrorCode, r.Details)
+		default:
+			if err := checkShape(s.Command, r.Result); err != nil {
+				t.Errorf("#%d %s %s: %v\n%s", i, s.Step, s.Command, err, truncate(r.Result))
+			}
+			seen[s.Command] = true
+		}
+		if stepDone != nil && (i == len(walk)-1 || walk[i+1].Step != s.Step) {
+			stepDone(s.Step)
+		}
+	}
 	t.Logf("replayed %d commands (%d distinct); round trips per step: %v", len(walk), len(seen), spent)
+	return seen
 }
 
 func truncate(b []byte) string {
@@ -85,11 +107,14 @@ func truncate(b []byte) string {
 }
 
 func placeholders(p ids, userID string) map[string]any {
-	var album any
+	var album, track, track2 any
 	_ = json.Unmarshal(p.AlbumJSON, &album)
+	_ = json.Unmarshal(p.TrackJSON, &track)
+	_ = json.Unmarshal(p.Track2JSON, &track2)
 	return map[string]any{
 		"$ALBUM_ID": p.Album.ItemID, "$ARTIST_ID": p.Artist.ItemID, "$TRACK_ID": p.Track.ItemID, "$GENRE_ID": p.Genre.ItemID,
 		"$ALBUM_NAME": p.Album.Name, "$TRACK_NAME": p.Track.Name, "$ALBUM": album, "$ALBUM_URI": p.Album.URI, "$ADMIN_ID": userID,
+		"$TRACK": track, "$TRACK_2": track2,
 	}
 }
 

@@ -263,6 +263,23 @@ func isNull(v any, path string) error {
 
 func anyValue(any, string) error { return nil }
 
+// lyricsPair is metadata/get_track_lyrics' (lyrics, lrc_lyrics): two strings or nulls.
+func lyricsPair(v any, path string) error {
+	l, err := asList(v, path)
+	if err != nil {
+		return err
+	}
+	if len(l) != 2 {
+		return bad(path, "want 2 entries, got %d", len(l))
+	}
+	for i, e := range l {
+		if _, ok := e.(string); e != nil && !ok {
+			return bad(fmt.Sprintf("%s[%d]", path, i), "want a string or null, got %T", e)
+		}
+	}
+	return nil
+}
+
 var searchKeys = map[string]string{"artists": "a", "albums": "a", "tracks": "a", "playlists": "a", "radio": "a", "podcasts": "a", "audiobooks": "a", "genres": "a"}
 
 // shapeOf returns the checker of a command's result.
@@ -333,6 +350,16 @@ func shapeOf(command string) func(any, string) error {
 		return listOf(map[string]string{"provider_id": "s", "provider_type": "s", "requires_redirect": "b"})
 	case "music/genres/genre_exclusions_for_media_item":
 		return checkItems
+	case "player_queues/items":
+		return listOf(map[string]string{"queue_id": "s", "queue_item_id": "s", "name": "s", "duration": "n", "media_item": "o", "available": "b"})
+	case "player_queues/play_media", "players/cmd/play_pause", "players/cmd/next":
+		return isNull
+	case "metadata/get_track_lyrics":
+		return lyricsPair
+	case "dashboard/sessions", "dashboard/dashboards":
+		return listOf(map[string]string{})
+	case "auth/user/update":
+		return objectWith(map[string]string{"user_id": "s", "preferences": "o"})
 	}
 	return anyValue
 }

@@ -1,0 +1,167 @@
+package music_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"segue/internal/config"
+	"segue/internal/hass/hasstest"
+	"segue/internal/players"
+	"segue/internal/testutil"
+)
+
+// speakersEnv is env with a fake Home Assistant Core whose media players are the
+// server's players, reached as outside the add-on (homeassistant-url and
+// homeassistant-token): a Cast speaker (takes the library's files as they are), a
+// DLNA renderer (MP3 only, so its streams go through ffmpeg) and a speaker that is
+// off the network. The player walks play an album on the renderer.
+type speakersEnv struct {
+	*env
+	core                     *hasstest.Core
+	kitchen, living, bedroom *hasstest.Speaker
+	// picked are the walk's album and its first two tracks.
+	picked ids
+}
+
+var theSpeakers = []hasstest.SpeakerOptions{
+	{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3, Platform: "cast",
+		Accepts: []string{"audio/mpeg", "audio/mp4", "audio/flac", "audio/ogg", "audio/wav"}},
+	{EntityID: "media_player.living_room", Name: "Living Room", Volume: 0.5, Platform: "dlna_dmr"},
+	{EntityID: "media_player.bedroom", Name: "Bedroom", Volume: 0.2, Platform: "cast"},
+}
+
+func newSpeakersEnv(t *testing.T) *speakersEnv {
+	t.Helper()
+	testutil.RequireTool(t, "ffmpeg")
+	core := hasstest.StartCore(t, hasstest.CoreOptions{})
+	owner := core.AddUser(hasstest.User{Username: "owner", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
+	token := core.CreateLongLivedToken(owner.ID)
+	s := &speakersEnv{core: core}
+	s.kitchen, s.living, s.bedroom = core.AddSpeaker(theSpeakers[0]), core.AddSpeaker(theSpeakers[1]), core.AddSpeaker(theSpeakers[2])
+	// Tracks long enough that the now-playing bar's time stays inside the track
+	// during the walk (the fake speakers play on the real clock).
+	s.env = newEnvTB(t, 12, envOptions{trackLength: 90 * time.Second,
+		config: func(c *config.Config) { c.HomeAssistantURL, c.HomeAssistantToken = core.URL(), token }})
+	s.bedroom.SetAvailable(false)
+	s.waitPlayers(t)
+	s.picked = s.pick(t)
+	if s.picked.Track2.ItemID == "" {
+		t.Fatalf("the walk's album needs two tracks: %+v", s.picked)
+	}
+	return s
+}
+
+// waitPlayers waits until players/all lists every speaker (discovery runs in the
+// background once the server is up), the bedroom one as unavailable.
+func (s *speakersEnv) waitPlayers(t *testing.T) {
+	t.Helper()
+	testutil.WaitFor(t, 30*time.Second, "players/all lists the fake speakers, the bedroom one unavailable", func() bool {
+		var all []struct {
+			PlayerID  string `json:"player_id"`
+			Available bool   `json:"available"`
+		}
+		r := s.ws.Command("players/all", nil)
+		if r.ErrorCode != 0 || json.Unmarshal(r.Result, &all) != nil || len(all) != len(theSpeakers) {
+			return false
+		}
+		for _, p := range all {
+			if p.Available != (p.PlayerID != "media_player.bedroom") {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// stepChecks are what must hold of the speakers after a step of the player walk,
+// in the browser (checkpoints) and in its replay alike: the renderer fetched its
+// stream from the stream route and plays the album's first track, pauses, plays the
+// second; the other speakers never get anything.
+func (s *speakersEnv) stepChecks() map[string]func() error {
+	return map[string]func() error{
+		"play": func() error {
+			return s.waitSpeaker("playing "+s.picked.Track.Name, func(state string, attrs map[string]any, f []hasstest.Fetch) error {
+				if state != "playing" || attrs["media_title"] != s.picked.Track.Name || len(f) == 0 {
+					return fmt.Errorf("state %s, title %v, %d fetches", state, attrs["media_title"], len(f))
+				}
+				return s.streamed(f[len(f)-1])
+			})
+		},
+		"pause": func() error {
+			return s.waitSpeaker("paused", func(state string, attrs map[string]any, f []hasstest.Fetch) error {
+				if state != "paused" || attrs["media_title"] != s.picked.Track.Name {
+					return fmt.Errorf("state %s, title %v", state, attrs["media_title"])
+				}
+				return nil
+			})
+		},
+		"next": func() error {
+			return s.waitSpeaker("playing "+s.picked.Track2.Name, func(state string, attrs map[string]any, f []hasstest.Fetch) error {
+				if state != "playing" || attrs["media_title"] != s.picked.Track2.Name || len(f) < 2 {
+					return fmt.Errorf("state %s, title %v, %d fetches", state, attrs["media_title"], len(f))
+				}
+				if last := f[len(f)-1]; last.URL == f[0].URL {
+					return fmt.Errorf("the second track came from the first one's URL")
+				}
+				return s.streamed(f[len(f)-1])
+			})
+		},
+	}
+}
+
+// waitSpeaker waits up to 20 s for the renderer to satisfy cond (nil error), and
+// checks that the other speakers stayed silent.
+func (s *speakersEnv) waitSpeaker(what string, cond func(state string, attrs map[string]any, fetches []hasstest.Fetch) error) error {
+	var last error
+	ok := testutil.Eventually(20*time.Second, func() bool {
+		state, attrs := s.living.State()
+		last = cond(state, attrs, s.living.Fetches())
+		return last == nil
+	})
+	if !ok {
+		return fmt.Errorf("living room is not %s: %v", what, last)
+	}
+	for _, sp := range []*hasstest.Speaker{s.kitchen, s.bedroom} {
+		if st, _ := sp.State(); len(sp.Fetches()) != 0 || (st != "idle" && st != "unavailable") {
+			return fmt.Errorf("another speaker was played on: %s, %+v", st, sp.Fetches())
+		}
+	}
+	return nil
+}
+
+// streamed checks one of the renderer's fetches: a GET of the stream route on the
+// server's address that answered MP3 and sent audio.
+func (s *speakersEnv) streamed(f hasstest.Fetch) error {
+	if f.Method != "GET" || !strings.HasPrefix(f.URL, s.srv.URL+players.StreamPath) || f.Status != 200 || f.ContentType != "audio/mpeg" {
+		return fmt.Errorf("fetch %+v", f)
+	}
+	arrived := func() bool {
+		all := s.living.Fetches()
+		return all[len(all)-1].Bytes > 0
+	}
+	if testutil.Eventually(10*time.Second, arrived) {
+		return nil
+	}
+	return fmt.Errorf("no audio arrived from %s", f.URL)
+}
+
+// checkpoints serves the browser walk's checkpoints: GET /<step> runs that
+// step's check and answers 200, or 409 with why it failed.
+func checkpoints(checks map[string]func() error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		check, ok := checks[strings.TrimPrefix(r.URL.Path, "/")]
+		if !ok {
+			http.Error(w, "no such checkpoint", http.StatusNotFound)
+			return
+		}
+		if err := check(); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	})
+}
