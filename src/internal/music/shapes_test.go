@@ -292,6 +292,8 @@ func shapeOf(command string) func(any, string) error {
 		strings.HasSuffix(command, "/track_albums"), strings.HasSuffix(command, "/genres_for_media_item"),
 		command == "music/recommendations/items", command == "music/recently_played_items", command == "music/in_progress_items":
 		return checkItems
+	case strings.HasPrefix(command, "players/cmd/"), command == "player_queues/play_media":
+		return isNull
 	case strings.HasPrefix(command, "music/") && (strings.HasSuffix(command, "/get") || strings.Contains(command, "/get_")):
 		return func(v any, p string) error {
 			if v == nil && command == "music/get_library_item" {
@@ -352,8 +354,7 @@ func shapeOf(command string) func(any, string) error {
 		return checkItems
 	case "player_queues/items":
 		return listOf(map[string]string{"queue_id": "s", "queue_item_id": "s", "name": "s", "duration": "n", "media_item": "o", "available": "b"})
-	case "player_queues/play_media", "players/cmd/play_pause", "players/cmd/next":
-		return isNull
+
 	case "metadata/get_track_lyrics":
 		return lyricsPair
 	case "dashboard/sessions", "dashboard/dashboards":

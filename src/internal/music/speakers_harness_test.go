@@ -79,38 +79,90 @@ func (s *speakersEnv) waitPlayers(t *testing.T) {
 
 // stepChecks are what must hold of the speakers after a step of the player walk,
 // in the browser (checkpoints) and in its replay alike: the renderer fetched its
-// stream from the stream route and plays the album's first track, pauses, plays the
-// second; the other speakers never get anything.
+// stream from the stream route and plays the album's first track; pauses; plays the
+// second from a new URL; seeks into it (a new stream, the queue's time there);
+// restarts it on previous (more than 5 s in); changes its volume. The other
+// speakers never get anything.
 func (s *speakersEnv) stepChecks() map[string]func() error {
-	return map[string]func() error{
-		"play": func() error {
-			return s.waitSpeaker("playing "+s.picked.Track.Name, func(state string, attrs map[string]any, f []hasstest.Fetch) error {
-				if state != "playing" || attrs["media_title"] != s.picked.Track.Name || len(f) == 0 {
-					return fmt.Errorf("state %s, title %v, %d fetches", state, attrs["media_title"], len(f))
+	fetched := 0 // the renderer's fetches so far, for "a new stream"
+	playing := func(title string, newStream bool) func(string, map[string]any, []hasstest.Fetch) error {
+		return func(state string, attrs map[string]any, f []hasstest.Fetch) error {
+			if state != "playing" || attrs["media_title"] != title || (newStream && len(f) <= fetched) {
+				return fmt.Errorf("state %s, title %v, %d fetches (%d before)", state, attrs["media_title"], len(f), fetched)
+			}
+			if newStream {
+				if err := s.streamed(f[len(f)-1]); err != nil {
+					return err
 				}
-				return s.streamed(f[len(f)-1])
-			})
-		},
+				if len(f) > 1 && f[len(f)-1].URL == f[len(f)-2].URL {
+					return fmt.Errorf("the new stream came from the old URL")
+				}
+				fetched = len(f)
+			}
+			return nil
+		}
+	}
+	track1, track2 := s.picked.Track.Name, s.picked.Track2.Name
+	return map[string]func() error{
+		"play": func() error { return s.waitSpeaker("playing "+track1, playing(track1, true)) },
 		"pause": func() error {
 			return s.waitSpeaker("paused", func(state string, attrs map[string]any, f []hasstest.Fetch) error {
-				if state != "paused" || attrs["media_title"] != s.picked.Track.Name {
+				if state != "paused" || attrs["media_title"] != track1 {
 					return fmt.Errorf("state %s, title %v", state, attrs["media_title"])
 				}
 				return nil
 			})
 		},
-		"next": func() error {
-			return s.waitSpeaker("playing "+s.picked.Track2.Name, func(state string, attrs map[string]any, f []hasstest.Fetch) error {
-				if state != "playing" || attrs["media_title"] != s.picked.Track2.Name || len(f) < 2 {
-					return fmt.Errorf("state %s, title %v, %d fetches", state, attrs["media_title"], len(f))
+		"next": func() error { return s.waitSpeaker("playing "+track2, playing(track2, true)) },
+		"seek": func() error {
+			if err := s.waitSpeaker("playing "+track2+" from a new stream", playing(track2, true)); err != nil {
+				return err
+			}
+			// The walk seeks to about the middle of the track.
+			if q := s.queue(); q.CurrentIndex != 1 || q.ElapsedTime < 0.25*q.CurrentItem.Duration || q.ElapsedTime > 0.8*q.CurrentItem.Duration {
+				return fmt.Errorf("queue after seek: index %d, %.1f s of %.0f", q.CurrentIndex, q.ElapsedTime, q.CurrentItem.Duration)
+			}
+			return nil
+		},
+		"previous": func() error {
+			if err := s.waitSpeaker("playing "+track2+" from its start", playing(track2, true)); err != nil {
+				return err
+			}
+			if q := s.queue(); q.CurrentIndex != 1 || q.ElapsedTime > 10 {
+				return fmt.Errorf("queue after previous: index %d, %.1f s", q.CurrentIndex, q.ElapsedTime)
+			}
+			return nil
+		},
+		"volume": func() error {
+			return s.waitSpeaker("louder", func(state string, attrs map[string]any, f []hasstest.Fetch) error {
+				// The walk sets about 80 % (it was 50 %).
+				if v, _ := attrs["volume_level"].(float64); state != "playing" || v < 0.65 || v > 0.95 {
+					return fmt.Errorf("state %s, volume %v", state, attrs["volume_level"])
 				}
-				if last := f[len(f)-1]; last.URL == f[0].URL {
-					return fmt.Errorf("the second track came from the first one's URL")
-				}
-				return s.streamed(f[len(f)-1])
+				return nil
 			})
 		},
 	}
+}
+
+// walkQueue is what the checks read of the renderer's queue.
+type walkQueue struct {
+	CurrentIndex int     `json:"current_index"`
+	ElapsedTime  float64 `json:"elapsed_time"`
+	CurrentItem  struct {
+		Duration float64 `json:"duration"`
+	} `json:"current_item"`
+}
+
+// queue reads the renderer's queue over the test's own socket (an unreadable one
+// has index -1, which every check refuses).
+func (s *speakersEnv) queue() walkQueue {
+	var q walkQueue
+	r := s.ws.Command("player_queues/get", map[string]any{"queue_id": "media_player.living_room"})
+	if r.ErrorCode != 0 || json.Unmarshal(r.Result, &q) != nil {
+		return walkQueue{CurrentIndex: -1}
+	}
+	return q
 }
 
 // waitSpeaker waits up to 20 s for the renderer to satisfy cond (nil error), and

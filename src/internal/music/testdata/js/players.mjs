@@ -1,7 +1,7 @@
 // Drives the real Music Assistant web frontend against Segue with Home Assistant's
 // (fake) speakers as players: the player list shows them with their state → one is
 // chosen → an album's Play sends it there → the now-playing bar and the queue view
-// follow → pause and next. After each action the Go test checks the speaker itself
+// follow → pause, next, seek, previous, volume. After each action the Go test checks the speaker itself
 // (checkpoint). Fails on any error result or error toast; RECORD=path records every
 // command sent, page by page, for the Go replay test.
 // Environment: MAFE_URL SEGUE_URL SEGUE_USER SEGUE_PASS CHECK_URL ALBUM_ID TRACK_NAME
@@ -82,6 +82,29 @@ async function main() {
     await checkpoint('next');
     await settle(page, 2000);
     await shot(s, 'next');
+
+    // The fullscreen player's sliders: the timeline first, the volume last.
+    const sliders = fullscreen.locator('[data-slot="slider"]').locator('visible=true');
+    const clickAt = async (slider, fraction) => {
+      const box = await slider.boundingBox();
+      await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+    };
+    s.step = 'seek';
+    await clickAt(sliders.first(), 0.5);
+    await checkpoint('seek');
+    await settle(page);
+    await shot(s, 'seek');
+
+    s.step = 'previous';
+    await control('svg.lucide-skip-back').click();
+    await checkpoint('previous');
+    await settle(page);
+
+    s.step = 'volume';
+    await clickAt(sliders.last(), 0.8);
+    await checkpoint('volume');
+    await settle(page);
+    await shot(s, 'volume');
 
     // The player list again: the chosen speaker's card shows what it plays.
     s.step = 'players-after';
