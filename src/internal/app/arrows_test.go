@@ -19,13 +19,16 @@ func goList(t *testing.T, args ...string) []string {
 
 // TestDependenciesPointInward keeps the import rules of DESIGN.md §2 true:
 // the HA client knows nothing of Segue's auth, HA sign-in sits below the web
-// server, and the composition root is imported by the binary alone (tests
-// may import it).
+// server, the remote client shares only internal/remote/peer with the gateway
+// (never the gateway itself), and the composition root is imported by the
+// binary alone (tests may import it).
 func TestDependenciesPointInward(t *testing.T) {
 	for _, rule := range []struct{ pkg, mustNotReach string }{
 		{"segue/internal/hass", "segue/internal/auth"},
 		{"segue/internal/haauth", "segue/internal/web"},
 		{"segue/internal/apptest", "segue/internal/app"},
+		{"segue/internal/remote/client", "segue/internal/remote"},
+		{"segue/internal/remote/peer", "segue/internal/remote"},
 	} {
 		if slices.Contains(goList(t, "-deps", rule.pkg), rule.mustNotReach) {
 			t.Errorf("%s imports %s (directly or through another package)", rule.pkg, rule.mustNotReach)

@@ -13,6 +13,7 @@ import (
 	"segue/internal/config"
 	"segue/internal/hass"
 	"segue/internal/remote"
+	"segue/internal/remote/peer"
 	"segue/internal/store"
 
 	"github.com/sirupsen/logrus"
@@ -28,9 +29,9 @@ func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk c
 	if err != nil {
 		return nil, err
 	}
-	var ice []remote.ICEServer
+	var ice []peer.ICEServer
 	for _, u := range cfg.ICEServers {
-		ice = append(ice, remote.ICEServer{URLs: []string{u}})
+		ice = append(ice, peer.ICEServer{URLs: []string{u}})
 	}
 	var cloud remote.CloudSource
 	if h != nil {
@@ -44,7 +45,7 @@ func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk c
 			SignalingURL: cfg.SignalingURL,
 			Serve:        apiSrv.ServeConn,
 			HTTPHandler:  public,
-			API:          remote.NewRTCAPI(remote.RTCOptions{Log: l}),
+			API:          peer.NewRTCAPI(peer.RTCOptions{Log: l}),
 			Log:          l,
 			Clock:        clk,
 		},
@@ -104,14 +105,14 @@ func (c hassCloud) Subscribe(ctx context.Context) <-chan remote.CloudStatus {
 	return out
 }
 
-func (c hassCloud) ICEServers(ctx context.Context) ([]remote.ICEServer, error) {
+func (c hassCloud) ICEServers(ctx context.Context) ([]peer.ICEServer, error) {
 	list, err := c.w.ICEServers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]remote.ICEServer, 0, len(list))
+	out := make([]peer.ICEServer, 0, len(list))
 	for _, s := range list {
-		out = append(out, remote.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+		out = append(out, peer.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
 	}
 	return out, nil
 }

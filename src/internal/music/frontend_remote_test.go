@@ -15,6 +15,7 @@ import (
 	"segue/internal/backoff"
 	"segue/internal/httpx"
 	"segue/internal/remote"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 	"segue/internal/testutil"
 )
@@ -31,7 +32,7 @@ func TestRealFrontendRemote(t *testing.T) {
 	gw := startLoopbackGateway(t, e, sigURL)
 	fe := httptest.NewServer(http.FileServer(http.Dir(build)))
 	defer fe.Close()
-	env := append(walkEnv(p), "MODE=remote", "MAFE_URL="+fe.URL, "SIGNALING_URL="+sigURL, "REMOTE_ID="+remote.FormatRemoteID(gw.RemoteID()))
+	env := append(walkEnv(p), "MODE=remote", "MAFE_URL="+fe.URL, "SIGNALING_URL="+sigURL, "REMOTE_ID="+peer.FormatRemoteID(gw.RemoteID()))
 	out := runFrontend(t, "mafe.mjs", env)
 	logTimings(t, "remote", out)
 	assertFavourite(t, e, p)
@@ -71,7 +72,7 @@ func startLoopbackGateway(t *testing.T, e *env, sigURL string) loopbackGateway {
 	}
 	gw, err := remote.NewGateway(remote.GatewayConfig{
 		SignalingURL: sigURL, Identity: id, Serve: e.srv.App.API.ServeConn, HTTPHandler: e.srv.App.Web.Handler(httpx.Public),
-		ProxyHost: e.srv.App.PublicAddr(), ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
+		ProxyHost: e.srv.App.PublicAddr(), ICE: remote.StaticICE{}, API: peer.NewRTCAPI(peer.RTCOptions{Loopback: true}),
 		Log: quietLog(), Backoff: backoff.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond},
 	})
 	if err != nil {

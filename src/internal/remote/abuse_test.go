@@ -15,6 +15,7 @@ import (
 	"segue/internal/clock/clocktest"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 )
 
@@ -39,7 +40,7 @@ func TestMITMOtherCertificateRefused(t *testing.T) {
 		c.Close()
 		t.Fatal("client accepted an impostor")
 	}
-	if !errors.Is(err, remote.ErrFingerprintMismatch) {
+	if !errors.Is(err, peer.ErrFingerprintMismatch) {
 		t.Fatalf("want fingerprint mismatch, got %v", err)
 	}
 	if n := h.serves.Load(); n != 0 {
@@ -64,7 +65,7 @@ func TestMITMSubstitutedFingerprintFailsDTLS(t *testing.T) {
 		c.Close()
 		t.Fatal("client connected through a substituted fingerprint")
 	}
-	if errors.Is(err, remote.ErrFingerprintMismatch) {
+	if errors.Is(err, peer.ErrFingerprintMismatch) {
 		t.Fatal("the pin should have passed; this test is about the DTLS check")
 	}
 	t.Logf("refused: %v", err)
@@ -230,7 +231,7 @@ func TestChunkBombEndsSession(t *testing.T) {
 	p := dialRaw(t, h, nil)
 	p.auth(t)
 	// 2 MiB announced as one chunked message: over the 1 MiB reassembly bound.
-	frames := remote.ChunkFrames(1, []byte(strings.Repeat("b", 2<<20)))
+	frames := peer.ChunkFrames(1, []byte(strings.Repeat("b", 2<<20)))
 	for _, f := range frames {
 		if err := p.write(f); err != nil {
 			break

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 )
 
@@ -79,7 +80,7 @@ func (g *Gateway) closeSessions() {
 
 // sessionICEServers fetches the per-session list; a failing source falls back to the
 // registration list so a client can still connect directly.
-func (g *Gateway) sessionICEServers(ctx context.Context) []ICEServer {
+func (g *Gateway) sessionICEServers(ctx context.Context) []peer.ICEServer {
 	ctx, cancel := context.WithTimeout(ctx, iceFetchTimeout)
 	defer cancel()
 	list, err := g.cfg.ICE.SessionICEServers(ctx)

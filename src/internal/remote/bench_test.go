@@ -11,6 +11,7 @@ import (
 
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/remote/peer"
 )
 
 // rawPair is the baseline: two pion peers on loopback with one detached data channel,
@@ -94,7 +95,7 @@ func percentile(d []time.Duration, q float64) time.Duration {
 
 // Baseline for the command round trip: a 64-byte echo over a raw detached channel.
 func BenchmarkRawEchoRTT(b *testing.B) {
-	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	p := newRawPair(b, peer.NewRTCAPI(peer.RTCOptions{Loopback: true}))
 	defer p.close()
 	go func() {
 		buf := make([]byte, 64<<10)
@@ -143,7 +144,7 @@ const benchBody = 4 << 20
 // Baseline for proxy throughput: ask with a small message, receive 4 MiB as 64 KiB binary
 // frames with backpressure — the shape of an http_proxy response without HTTP.
 func BenchmarkRawThroughput(b *testing.B) {
-	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	p := newRawPair(b, peer.NewRTCAPI(peer.RTCOptions{Loopback: true}))
 	defer p.close()
 	body := bigBody(benchBody)
 	go func() { // a serves
@@ -213,7 +214,7 @@ func BenchmarkPairing(b *testing.B) {
 }
 
 func BenchmarkRawPairing(b *testing.B) {
-	rtc := remote.NewRTCAPI(remote.RTCOptions{Loopback: true})
+	rtc := peer.NewRTCAPI(peer.RTCOptions{Loopback: true})
 	var d []time.Duration
 	for i := 0; i < b.N; i++ {
 		p := newRawPair(b, rtc)
@@ -236,7 +237,7 @@ func (h *harness) benchDial(b *testing.B) *client.Conn { return h.dial(b) }
 // The ratios the issue asks for, measured interleaved in one process so the load of
 // the (shared) machine hits both sides alike.
 func BenchmarkRTTRatio(b *testing.B) {
-	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	p := newRawPair(b, peer.NewRTCAPI(peer.RTCOptions{Loopback: true}))
 	defer p.close()
 	go func() {
 		buf := make([]byte, 64<<10)
@@ -282,7 +283,7 @@ func BenchmarkRTTRatio(b *testing.B) {
 }
 
 func BenchmarkThroughputRatio(b *testing.B) {
-	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	p := newRawPair(b, peer.NewRTCAPI(peer.RTCOptions{Loopback: true}))
 	defer p.close()
 	body := bigBody(benchBody)
 	go func() {
@@ -381,7 +382,7 @@ const benchCover = 48 << 10
 // cover-sized reply on a raw data channel, interleaved; reports the proxy's
 // throughput as a share of the raw channel's (target ≥ 0.7).
 func BenchmarkCoverThroughputRatio(b *testing.B) {
-	p := newRawPair(b, remote.NewRTCAPI(remote.RTCOptions{Loopback: true}))
+	p := newRawPair(b, peer.NewRTCAPI(peer.RTCOptions{Loopback: true}))
 	defer p.close()
 	cover := bigBody(benchCover)
 	go func() {

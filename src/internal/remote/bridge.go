@@ -7,6 +7,8 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+
+	"segue/internal/remote/peer"
 )
 
 // Inbound bounds for the API channel (security checklist 68).
@@ -26,7 +28,7 @@ var errFlood = errors.New("remote: too many messages before authentication")
 type apiConn struct {
 	s     *session
 	l     *link
-	re    *Reassembler
+	re    *peer.Reassembler
 	buf   []byte
 	sem   chan struct{} // proxied requests in flight
 	group atomic.Int64
@@ -38,7 +40,7 @@ type apiConn struct {
 }
 
 func newAPIConn(s *session, l *link) *apiConn {
-	return &apiConn{s: s, l: l, re: NewReassembler(maxReassembled, maxChunkGroups), buf: make([]byte, MaxMessageSize+1),
+	return &apiConn{s: s, l: l, re: peer.NewReassembler(maxReassembled, maxChunkGroups), buf: make([]byte, peer.MaxMessageSize+1),
 		sem: make(chan struct{}, maxProxyInFlight), authIDs: map[string]struct{}{}}
 }
 
@@ -106,7 +108,7 @@ func (c *apiConn) Send(ctx context.Context, msg []byte) error {
 	if !c.authed.Load() {
 		c.sniffResult(msg)
 	}
-	frames := ChunkFrames(c.group.Add(1), msg)
+	frames := peer.ChunkFrames(c.group.Add(1), msg)
 	if frames == nil {
 		return c.l.write(ctx, msg, true)
 	}

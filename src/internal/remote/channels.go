@@ -8,14 +8,8 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/remote/peer"
 	"segue/internal/text"
-)
-
-// Channel labels with a dedicated meaning (MA PR #5642). The first channel with any other
-// label is the API channel (the apps use "ma-api"); later unknown labels are refused.
-const (
-	LabelAPI       = "ma-api"
-	LabelHTTPProxy = "http_proxy"
 )
 
 // Labels MA knows that Segue does not serve yet: refused rather than mistaken for the API.
@@ -35,12 +29,12 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 	role := ""
 	switch {
 	case s.channels > maxChannels:
-	case label == LabelHTTPProxy:
-		role = LabelHTTPProxy
+	case label == peer.LabelHTTPProxy:
+		role = peer.LabelHTTPProxy
 	case unsupportedLabels[label]:
 	case !s.apiTaken:
 		s.apiTaken = true
-		role = LabelAPI
+		role = peer.LabelAPI
 	}
 	s.mu.Unlock()
 	if role == "" {
@@ -58,7 +52,7 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 		l := newLink(dc, rw)
 		s.addLink(l)
 		s.markOpened()
-		if role == LabelAPI {
+		if role == peer.LabelAPI {
 			s.spawn(func() { s.serveAPI(l) })
 		} else {
 			s.spawn(func() { s.serveProxyChannel(l) })
@@ -71,7 +65,7 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 // caller handles. The copy is the caller's to keep.
 func (s *session) readMessage(l *link, buf []byte) ([]byte, bool, error) {
 	n, text, err := l.read(buf)
-	if err == nil && n > MaxMessageSize {
+	if err == nil && n > peer.MaxMessageSize {
 		err = io.ErrShortBuffer
 	}
 	if err != nil {
@@ -90,7 +84,7 @@ func (s *session) readMessage(l *link, buf []byte) ([]byte, bool, error) {
 // readLoop feeds every message of an auxiliary channel to handle until the channel
 // ends (the session lives on) or handle reports a protocol violation (it does not).
 func (s *session) readLoop(l *link, handle func(msg []byte, text bool) error) {
-	buf := make([]byte, MaxMessageSize+1)
+	buf := make([]byte, peer.MaxMessageSize+1)
 	for {
 		msg, text, err := s.readMessage(l, buf)
 		if err != nil {
@@ -126,7 +120,7 @@ func (s *session) serveAPI(l *link) {
 // responses never interleave.
 func (s *session) serveProxyChannel(l *link) {
 	sem := make(chan struct{}, maxProxyInFlight)
-	re := NewReassembler(64<<10, 1)
+	re := peer.NewReassembler(64<<10, 1)
 	s.readLoop(l, func(msg []byte, text bool) error {
 		if !text {
 			return nil
@@ -177,7 +171,7 @@ func writeSized(s *session, l *link, id string, res proxyResult) error {
 
 // startProxy runs a proxied request off the reader goroutine; when maxProxyInFlight are
 // already running, the reader waits (backpressure) rather than queueing without bound.
-func (s *session) startProxy(sem chan struct{}, req *ProxyRequest, reply func(proxyResult)) error {
+func (s *session) startProxy(sem chan struct{}, req *peer.ProxyRequest, reply func(proxyResult)) error {
 	if len(req.ID) > 128 {
 		return errors.New("proxy request id too long")
 	}

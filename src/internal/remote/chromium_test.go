@@ -16,6 +16,7 @@ import (
 
 	"segue/internal/apptest"
 	"segue/internal/backoff"
+	"segue/internal/remote/peer"
 
 	"segue/internal/api"
 	"segue/internal/remote"
@@ -105,7 +106,7 @@ func TestChromiumClient(t *testing.T) {
 	chromium := testutil.RequireTool(t, "chromium")
 	sig := startSignaling(t, "")
 	srv := startServer(t, sig.URL())
-	res := runPage(t, chromium, url.Values{"signaling": {sig.URL()}, "remote_id": {remote.FormatRemoteID(srv.id.RemoteID())},
+	res := runPage(t, chromium, url.Values{"signaling": {sig.URL()}, "remote_id": {peer.FormatRemoteID(srv.id.RemoteID())},
 		"username": {"admin"}, "password": {"correct horse"}})
 	if !res.OK {
 		t.Fatalf("page failed at %s: %s", res.Stage, res.Error)
@@ -132,7 +133,7 @@ func TestChromiumClient(t *testing.T) {
 			served.Add(1)
 			srv.app.API.ServeConn(ctx, c, info)
 		},
-		API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
+		API:     peer.NewRTCAPI(peer.RTCOptions{Loopback: true}),
 		Backoff: backoff.Backoff{Min: time.Hour, Max: time.Hour}, Log: quietLog(),
 	})
 	if err != nil {

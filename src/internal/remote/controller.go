@@ -10,6 +10,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/clock"
+	"segue/internal/remote/peer"
 )
 
 // Mode is the remote_access option.
@@ -46,7 +47,7 @@ type CloudSource interface {
 	// Subscribe delivers the current status first and then every change until ctx ends.
 	Subscribe(ctx context.Context) <-chan CloudStatus
 	// ICEServers fetches fresh relay credentials (cloud/webrtc/ice_servers); called per session.
-	ICEServers(ctx context.Context) ([]ICEServer, error)
+	ICEServers(ctx context.Context) ([]peer.ICEServer, error)
 }
 
 // Settings persists the mode chosen with remote_access/configure (store.DB satisfies it).
@@ -69,10 +70,10 @@ const EventUpdated = "remote_access_updated"
 
 // ControllerConfig wires a Controller.
 type ControllerConfig struct {
-	DataDir  string      // where the DTLS identity lives
-	Mode     Mode        // the configured option (flag --remote-access / option remote_access)
-	ICE      []ICEServer // option ice_servers; empty means public STUN
-	Cloud    CloudSource // nil outside Home Assistant
+	DataDir  string           // where the DTLS identity lives
+	Mode     Mode             // the configured option (flag --remote-access / option remote_access)
+	ICE      []peer.ICEServer // option ice_servers; empty means public STUN
+	Cloud    CloudSource      // nil outside Home Assistant
 	Settings Settings
 	Publish  Publisher
 	// OnChange, when set, hears every change of the visible state, after
@@ -133,7 +134,7 @@ func NewController(ctx context.Context, cfg ControllerConfig) (*Controller, erro
 		cfg.Mode = ModeAuto
 	}
 	if cfg.Gateway.SignalingURL == "" {
-		cfg.Gateway.SignalingURL = DefaultSignalingURL
+		cfg.Gateway.SignalingURL = peer.DefaultSignalingURL
 	}
 	c := &Controller{cfg: cfg, log: cfg.Log, changed: make(chan struct{}, 1), mode: cfg.Mode}
 	if cfg.Rand == nil {
@@ -159,9 +160,9 @@ func (c *Controller) loadIdentity() {
 	case err != nil:
 		c.log.WithError(err).Error("remote: remote access is unavailable until the DTLS identity is fixed")
 	case id.Created:
-		c.log.WithField("remote_id", FormatRemoteID(id.RemoteID())).Info("remote: created the DTLS identity for remote access")
+		c.log.WithField("remote_id", peer.FormatRemoteID(id.RemoteID())).Info("remote: created the DTLS identity for remote access")
 	default:
-		c.log.WithField("remote_id", FormatRemoteID(id.RemoteID())).Info("remote: DTLS identity loaded")
+		c.log.WithField("remote_id", peer.FormatRemoteID(id.RemoteID())).Info("remote: DTLS identity loaded")
 		// Not renewed automatically: a new certificate is a new remote ID, so every
 		// paired client must pair again. Say so early.
 		if left := id.NotAfter().Sub(c.cfg.Clock.Now()); left < 30*24*time.Hour {
@@ -216,7 +217,7 @@ func (c *Controller) infoLocked() Info {
 	in := Info{Enabled: c.mode != ModeOff, Running: c.running, Connected: c.connected,
 		UsingHACloud: c.running && c.usingCloudLocked(), SignalingURL: c.cfg.Gateway.SignalingURL, Mode: c.mode}
 	if c.id != nil {
-		in.RemoteID, in.RemoteIDDisplay = c.id.RemoteID(), FormatRemoteID(c.id.RemoteID())
+		in.RemoteID, in.RemoteIDDisplay = c.id.RemoteID(), peer.FormatRemoteID(c.id.RemoteID())
 	}
 	if c.idErr != nil {
 		in.Error = "The remote access certificate is damaged; see the server log."

@@ -1,26 +1,30 @@
 package remote
 
-import "context"
+import (
+	"context"
+
+	"segue/internal/remote/peer"
+)
 
 // controllerICE picks ICE servers from the current state: HA Cloud relays per session
 // when usable, else the configured list, else public STUN.
 type controllerICE struct{ c *Controller }
 
-func (s controllerICE) base() []ICEServer {
+func (s controllerICE) base() []peer.ICEServer {
 	if len(s.c.cfg.ICE) > 0 {
 		return s.c.cfg.ICE
 	}
-	return DefaultICEServers()
+	return peer.DefaultICEServers()
 }
 
-func (s controllerICE) RegisterICEServers(context.Context) []ICEServer {
+func (s controllerICE) RegisterICEServers(context.Context) []peer.ICEServer {
 	if l := withoutCredentials(s.base()); len(l) > 0 {
 		return l
 	}
-	return DefaultICEServers()
+	return peer.DefaultICEServers()
 }
 
-func (s controllerICE) SessionICEServers(ctx context.Context) ([]ICEServer, error) {
+func (s controllerICE) SessionICEServers(ctx context.Context) ([]peer.ICEServer, error) {
 	s.c.mu.Lock()
 	cloud := s.c.usingCloudLocked()
 	s.c.mu.Unlock()
@@ -35,5 +39,5 @@ func (s controllerICE) SessionICEServers(ctx context.Context) ([]ICEServer, erro
 		// Never log the list: it carries credentials.
 		s.c.log.WithError(err).Warn("remote: HA Cloud ICE servers unavailable for this session; direct connection only")
 	}
-	return append([]ICEServer(nil), s.base()...), nil
+	return append([]peer.ICEServer(nil), s.base()...), nil
 }

@@ -19,6 +19,7 @@ import (
 	"segue/internal/backoff"
 	"segue/internal/fail"
 	"segue/internal/remote"
+	"segue/internal/remote/peer"
 )
 
 type fakeCloud struct {
@@ -45,8 +46,8 @@ func (f *fakeCloud) set(st remote.CloudStatus) {
 	}
 }
 
-func (f *fakeCloud) ICEServers(ctx context.Context) ([]remote.ICEServer, error) {
-	return []remote.ICEServer{{URLs: []string{"turn:127.0.0.1:9?transport=udp"}, Username: "ephemeral-user", Credential: "turn-secret-xyz"}}, nil
+func (f *fakeCloud) ICEServers(ctx context.Context) ([]peer.ICEServer, error) {
+	return []peer.ICEServer{{URLs: []string{"turn:127.0.0.1:9?transport=udp"}, Username: "ephemeral-user", Credential: "turn-secret-xyz"}}, nil
 }
 
 type memSettings struct {
@@ -103,7 +104,7 @@ type ctlHarness struct {
 func newCtl(t *testing.T, mode remote.Mode, settings *memSettings, dir string) *ctlHarness {
 	checkGoroutines(t)
 	h := &harness{t: t, relay: newRelay(t), srv: testAPI(t), done: make(chan struct{})}
-	h.rtc = remote.NewRTCAPI(remote.RTCOptions{Loopback: true})
+	h.rtc = peer.NewRTCAPI(peer.RTCOptions{Loopback: true})
 	log, hook := logtest.NewNullLogger()
 	log.SetLevel(logrus.DebugLevel)
 	h.logHook = hook

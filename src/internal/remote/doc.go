@@ -5,18 +5,19 @@
 //
 // The pieces, one idea per file:
 //
-//	identity.go, remoteid.go  the DTLS certificate and the remote ID it pins
-//	fingerprint.go            the client-side pin check of an answer SDP
-//	rtc.go, rtclog.go         the one pion API of the process
+//	identity.go               the DTLS certificate and the remote ID it pins
 //	gateway.go                configuration and limits
 //	signaling_loop.go         the signaling connection, reconnects, dispatch
 //	admission.go              session limits (concurrent, per minute)
-//	session.go                one client: peer connection, trickle ICE, deadlines
+//	session.go                one client: peer connection, deadlines
 //	channels.go, link.go      data channel roles, reading and backpressured writing
 //	bridge.go                 the API channel as an api.Conn
-//	chunk.go                  64 KiB __chunk__ framing
 //	proxy.go                  HTTP over the data channel, in-process and locked down
 //	controller*.go, commands.go  off|on|auto, HA Cloud, remote_access/* commands
 //
 // The client side (pairing, pin check, calls, proxy, tunnel, CLI) is in ./client.
+// What both sides share is in ./peer: the remote ID and the pin check of an answer
+// SDP, the one pion API of the process, trickle ICE, channel labels, the 64 KiB
+// __chunk__ framing and the http_proxy messages; the client imports that, never this
+// package.
 package remote

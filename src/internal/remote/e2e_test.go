@@ -25,6 +25,7 @@ import (
 	"segue/internal/httpx"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/remote/peer"
 	"segue/internal/secrets"
 	"segue/internal/signaling"
 	"segue/internal/testutil"
@@ -109,7 +110,7 @@ func startServer(t *testing.T, signalingURL string) *e2eServer {
 	mux.Handle("/", a.Web.Handler(httpx.Public))
 	gw, err := remote.NewGateway(remote.GatewayConfig{
 		SignalingURL: signalingURL, Identity: id, Serve: a.API.ServeConn, HTTPHandler: mux, ProxyHost: a.PublicAddr(),
-		ICE: remote.StaticICE{}, API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Log: log,
+		ICE: remote.StaticICE{}, API: peer.NewRTCAPI(peer.RTCOptions{Loopback: true}), Log: log,
 		Backoff: backoff.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond},
 	})
 	if err != nil {
@@ -127,7 +128,7 @@ func startServer(t *testing.T, signalingURL string) *e2eServer {
 func e2eDial(t *testing.T, sigURL string, id string) *client.Conn {
 	t.Helper()
 	c, err := client.Dial(context.Background(), client.Config{SignalingURL: sigURL, RemoteID: id,
-		API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Timeout: 20 * time.Second})
+		API: peer.NewRTCAPI(peer.RTCOptions{Loopback: true}), Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -144,7 +145,7 @@ func TestEndToEnd(t *testing.T) {
 	srv := startServer(t, sig.URL())
 	ctx := ctxT(t)
 	// The user types the grouped, lower-case form.
-	c := e2eDial(t, sig.URL(), strings.ToLower(remote.FormatRemoteID(srv.id.RemoteID())))
+	c := e2eDial(t, sig.URL(), strings.ToLower(peer.FormatRemoteID(srv.id.RemoteID())))
 
 	var info struct {
 		ServerID      string `json:"server_id"`
@@ -174,7 +175,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("update with a chunked command: %v", err)
 	}
 	me, err = c.Call(ctx, "auth/me", nil)
-	if err != nil || len(me) <= remote.ChunkSize || !strings.Contains(string(me), blob) {
+	if err != nil || len(me) <= peer.ChunkSize || !strings.Contains(string(me), blob) {
 		t.Fatalf("chunked result: %d bytes, %v", len(me), err)
 	}
 	// A much larger result: 400 users listed in one reply (~150 KiB).
@@ -186,7 +187,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	users, err := c.Call(ctx, "auth/users", nil)
 	var list []map[string]any
-	if err != nil || json.Unmarshal(users, &list) != nil || len(list) != 401 || len(users) < 2*remote.ChunkSize {
+	if err != nil || json.Unmarshal(users, &list) != nil || len(list) != 401 || len(users) < 2*peer.ChunkSize {
 		t.Fatalf("auth/users: %d users, %d bytes, %v", len(list), len(users), err)
 	}
 	// >1 MiB through the http_proxy channel.
@@ -270,7 +271,7 @@ func TestEndToEndMITM(t *testing.T) {
 				served.Add(1)
 				srv.app.API.ServeConn(ctx, c, info)
 			},
-			API:     remote.NewRTCAPI(remote.RTCOptions{Loopback: true}),
+			API:     peer.NewRTCAPI(peer.RTCOptions{Loopback: true}),
 			Backoff: backoff.Backoff{Min: time.Hour, Max: time.Hour}, Log: quietLog(),
 		})
 		if err != nil {
@@ -296,8 +297,8 @@ func TestEndToEndMITM(t *testing.T) {
 	offline := newIdentity(t).RemoteID()
 	startImpostor(offline)
 	_, err := client.Dial(ctxT(t), client.Config{SignalingURL: sig.URL(), RemoteID: offline,
-		API: remote.NewRTCAPI(remote.RTCOptions{Loopback: true}), Timeout: 20 * time.Second})
-	if !errors.Is(err, remote.ErrFingerprintMismatch) {
+		API: peer.NewRTCAPI(peer.RTCOptions{Loopback: true}), Timeout: 20 * time.Second})
+	if !errors.Is(err, peer.ErrFingerprintMismatch) {
 		t.Fatalf("want a fingerprint mismatch, got %v", err)
 	}
 	if served.Load() != 0 {

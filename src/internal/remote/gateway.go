@@ -15,11 +15,9 @@ import (
 	"segue/internal/api"
 	"segue/internal/backoff"
 	"segue/internal/clock"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 )
-
-// DefaultSignalingURL is Music Assistant's public signaling server.
-const DefaultSignalingURL = "wss://signaling.music-assistant.io/ws"
 
 // ServeFunc runs one API session over a connection (api.Server.ServeConn).
 type ServeFunc func(ctx context.Context, c api.Conn, info api.ConnInfo)
@@ -27,16 +25,16 @@ type ServeFunc func(ctx context.Context, c api.Conn, info api.ConnInfo)
 // ICESource supplies ICE servers: Register is the list sent with register-server (it
 // must hold no credentials), Session is fetched fresh for every client session (TURN).
 type ICESource interface {
-	RegisterICEServers(ctx context.Context) []ICEServer
-	SessionICEServers(ctx context.Context) ([]ICEServer, error)
+	RegisterICEServers(ctx context.Context) []peer.ICEServer
+	SessionICEServers(ctx context.Context) ([]peer.ICEServer, error)
 }
 
 // StaticICE serves the same list for both purposes (credentials only per session).
-type StaticICE []ICEServer
+type StaticICE []peer.ICEServer
 
-func (s StaticICE) RegisterICEServers(context.Context) []ICEServer { return withoutCredentials(s) }
-func (s StaticICE) SessionICEServers(context.Context) ([]ICEServer, error) {
-	return append([]ICEServer(nil), s...), nil
+func (s StaticICE) RegisterICEServers(context.Context) []peer.ICEServer { return withoutCredentials(s) }
+func (s StaticICE) SessionICEServers(context.Context) ([]peer.ICEServer, error) {
+	return append([]peer.ICEServer(nil), s...), nil
 }
 
 // Limits bound what remote peers can make the gateway hold (security checklist 67–69).
@@ -64,7 +62,7 @@ type GatewayConfig struct {
 	// so URLs the handler derives from it match a direct request); default "localhost".
 	ProxyHost string
 	ICE       ICESource
-	API       *webrtc.API // from NewRTCAPI; shared by every session
+	API       *webrtc.API // from peer.NewRTCAPI; shared by every session
 	Log       logrus.FieldLogger
 	Clock     clock.Clock
 	Limits    Limits
@@ -106,13 +104,13 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 		return nil, errors.New("remote: gateway needs an identity and a serve function")
 	}
 	if cfg.SignalingURL == "" {
-		cfg.SignalingURL = DefaultSignalingURL
+		cfg.SignalingURL = peer.DefaultSignalingURL
 	}
 	if cfg.ICE == nil {
-		cfg.ICE = StaticICE(DefaultICEServers())
+		cfg.ICE = StaticICE(peer.DefaultICEServers())
 	}
 	if cfg.API == nil {
-		cfg.API = NewRTCAPI(RTCOptions{})
+		cfg.API = peer.NewRTCAPI(peer.RTCOptions{})
 	}
 	if cfg.Log == nil {
 		cfg.Log = logrus.StandardLogger()

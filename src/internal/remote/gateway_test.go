@@ -12,6 +12,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/httpx"
 	"segue/internal/remote"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 )
 
@@ -83,11 +84,11 @@ func TestPairLoginCallChunksProxy(t *testing.T) {
 	}
 	// The same GET through the API channel in the old hex form: twice the bytes,
 	// JSON-framed, about 7 s under -race on a loaded 2-core machine.
-	req, _ := json.Marshal(remote.ProxyRequest{Type: "http-proxy-request", ID: "hex1", Method: "GET", Path: "/imageproxy/big"})
+	req, _ := json.Marshal(peer.ProxyRequest{Type: "http-proxy-request", ID: "hex1", Method: "GET", Path: "/imageproxy/big"})
 	if err := c.Send(req); err != nil {
 		t.Fatal(err)
 	}
-	var hexResp remote.ProxyResponse
+	var hexResp peer.ProxyResponse
 	if err := json.Unmarshal(rawUntil(t, raw, `"type":"http-proxy-response"`), &hexResp); err != nil || hexResp.Status != 200 || hexResp.Body == nil {
 		t.Fatalf("hex proxy: %+v %v", hexResp, err)
 	}

@@ -24,6 +24,7 @@ import (
 	"segue/internal/fail"
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/remote/peer"
 	"segue/internal/testutil"
 )
 
@@ -177,7 +178,7 @@ func newIdentity(t testing.TB) *remote.Identity {
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	checkGoroutines(t)
 	h := &harness{t: t, relay: newRelay(t), id: newIdentity(t), srv: testAPI(t), done: make(chan struct{})}
-	h.rtc = remote.NewRTCAPI(remote.RTCOptions{Loopback: true})
+	h.rtc = peer.NewRTCAPI(peer.RTCOptions{Loopback: true})
 	log, hook := logtest.NewNullLogger()
 	log.SetLevel(logrus.DebugLevel)
 	h.logHook = hook

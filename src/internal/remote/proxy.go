@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"segue/internal/remote/peer"
 )
 
 // Proxy limits (security checklist 69).
@@ -20,35 +22,15 @@ const (
 	proxyMaxReq  = 8 << 10 // a request is a small JSON object
 )
 
-// ProxyRequest is {"type":"http-proxy-request",…}.
-type ProxyRequest struct {
-	Type    string            `json:"type"`
-	ID      string            `json:"id"`
-	Method  string            `json:"method"`
-	Path    string            `json:"path"`
-	Headers map[string]string `json:"headers"`
-}
-
-// ProxyResponse is the JSON part of the answer. Body (hex) is set on the API channel;
-// Size (followed by binary frames) on the http_proxy channel.
-type ProxyResponse struct {
-	Type    string            `json:"type"`
-	ID      string            `json:"id"`
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers"`
-	Body    *string           `json:"body,omitempty"`
-	Size    *int              `json:"size,omitempty"`
-}
-
 // proxyMarker lets the API reader skip JSON parsing for ordinary commands.
 var proxyMarker = []byte(`"http-proxy-request"`)
 
 // parseProxyRequest returns the request if msg is one.
-func parseProxyRequest(msg []byte) (*ProxyRequest, bool) {
+func parseProxyRequest(msg []byte) (*peer.ProxyRequest, bool) {
 	if len(msg) > proxyMaxReq || !bytes.Contains(msg, proxyMarker) {
 		return nil, false
 	}
-	var r ProxyRequest
+	var r peer.ProxyRequest
 	if err := json.Unmarshal(msg, &r); err != nil || r.Type != "http-proxy-request" {
 		return nil, false
 	}
@@ -105,7 +87,7 @@ func validProxyPath(p string) (*url.URL, bool) {
 }
 
 // serveProxy runs one request in-process against the public handler.
-func serveProxy(ctx context.Context, h http.Handler, host, peer string, r *ProxyRequest, timeout time.Duration) proxyResult {
+func serveProxy(ctx context.Context, h http.Handler, host, peer string, r *peer.ProxyRequest, timeout time.Duration) proxyResult {
 	method := strings.ToUpper(r.Method)
 	if method == "" {
 		method = http.MethodGet
@@ -257,11 +239,11 @@ func (c *cappedRecorder) result() proxyResult {
 // hexResponse encodes a result for the API channel (old clients).
 func hexResponse(id string, res proxyResult) ([]byte, error) {
 	body := hex.EncodeToString(res.body())
-	return json.Marshal(ProxyResponse{Type: "http-proxy-response", ID: id, Status: res.status, Headers: res.headers, Body: &body})
+	return json.Marshal(peer.ProxyResponse{Type: "http-proxy-response", ID: id, Status: res.status, Headers: res.headers, Body: &body})
 }
 
 // sizedResponse encodes the header for the http_proxy channel; the body follows as binary frames.
 func sizedResponse(id string, res proxyResult) ([]byte, error) {
 	size := res.size
-	return json.Marshal(ProxyResponse{Type: "http-proxy-response", ID: id, Status: res.status, Headers: res.headers, Size: &size})
+	return json.Marshal(peer.ProxyResponse{Type: "http-proxy-response", ID: id, Status: res.status, Headers: res.headers, Size: &size})
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"segue/internal/remote/peer"
 )
 
 func TestProxyPathAndMethodRules(t *testing.T) {
@@ -17,13 +19,13 @@ func TestProxyPathAndMethodRules(t *testing.T) {
 		w.Write([]byte("ok"))
 	})
 	for _, p := range []string{"//evil.example/x", "@evil.example", "http://x/", "https://x", "evil", "", "/\\evil", "/a\nb", "//", "/%2F%2Fevil@x"} {
-		res := serveProxy(context.Background(), h, "segue.remote", "s", &ProxyRequest{Method: "GET", Path: p}, time.Second)
+		res := serveProxy(context.Background(), h, "segue.remote", "s", &peer.ProxyRequest{Method: "GET", Path: p}, time.Second)
 		if res.status != http.StatusBadRequest {
 			t.Fatalf("path %q: status %d", p, res.status)
 		}
 	}
 	for _, m := range []string{"POST", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE"} {
-		if res := serveProxy(context.Background(), h, "segue.remote", "s", &ProxyRequest{Method: m, Path: "/x"}, time.Second); res.status != http.StatusMethodNotAllowed {
+		if res := serveProxy(context.Background(), h, "segue.remote", "s", &peer.ProxyRequest{Method: m, Path: "/x"}, time.Second); res.status != http.StatusMethodNotAllowed {
 			t.Fatalf("%s allowed: %d", m, res.status)
 		}
 	}
@@ -31,7 +33,7 @@ func TestProxyPathAndMethodRules(t *testing.T) {
 		t.Fatalf("handler reached by a refused request: %v", got)
 	}
 	for _, m := range []string{"GET", "HEAD", "get", ""} {
-		if res := serveProxy(context.Background(), h, "segue.remote", "s", &ProxyRequest{Method: m, Path: "/ok?q=1"}, time.Second); res.status != 200 {
+		if res := serveProxy(context.Background(), h, "segue.remote", "s", &peer.ProxyRequest{Method: m, Path: "/ok?q=1"}, time.Second); res.status != 200 {
 			t.Fatalf("%s refused: %d", m, res.status)
 		}
 	}
@@ -48,7 +50,7 @@ func TestProxyStripsIdentityHeadersAndTrust(t *testing.T) {
 		w.Header().Set("Set-Cookie", "a=b")
 		w.Header().Set("Content-Type", "image/png")
 	})
-	req := &ProxyRequest{Method: "GET", Path: "/imageproxy/x", Headers: map[string]string{
+	req := &peer.ProxyRequest{Method: "GET", Path: "/imageproxy/x", Headers: map[string]string{
 		"Accept": "image/*", "accept-encoding": "gzip", "Range": "bytes=0-1",
 		"Authorization": "Bearer t", "Cookie": "c=1", "X-Remote-User-Id": "admin", "X-Remote-User-Name": "admin",
 		"X-Ingress-Path": "/api/hassio_ingress/x", "X-Forwarded-For": "172.30.32.2", "X-Forwarded-Host": "evil",
@@ -84,26 +86,26 @@ func TestProxyBodyCapTimeoutPanic(t *testing.T) {
 		}
 		t.Error("handler was allowed to write 1 GiB")
 	})
-	if res := serveProxy(context.Background(), huge, "h", "s", &ProxyRequest{Method: "GET", Path: "/huge"}, 10*time.Second); res.status != http.StatusBadGateway || res.size > 100 {
+	if res := serveProxy(context.Background(), huge, "h", "s", &peer.ProxyRequest{Method: "GET", Path: "/huge"}, 10*time.Second); res.status != http.StatusBadGateway || res.size > 100 {
 		t.Fatalf("1 GiB response: status %d, %d bytes", res.status, len(res.body()))
 	}
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-	if res := serveProxy(context.Background(), slow, "h", "s", &ProxyRequest{Method: "GET", Path: "/slow"}, 50*time.Millisecond); res.status != http.StatusGatewayTimeout {
+	if res := serveProxy(context.Background(), slow, "h", "s", &peer.ProxyRequest{Method: "GET", Path: "/slow"}, 50*time.Millisecond); res.status != http.StatusGatewayTimeout {
 		t.Fatalf("slow: %d", res.status)
 	}
 	boom := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("secret detail") })
-	res := serveProxy(context.Background(), boom, "h", "s", &ProxyRequest{Method: "GET", Path: "/boom"}, time.Second)
+	res := serveProxy(context.Background(), boom, "h", "s", &peer.ProxyRequest{Method: "GET", Path: "/boom"}, time.Second)
 	if res.status != 500 || strings.Contains(string(res.body()), "secret") {
 		t.Fatalf("panic: %d %q", res.status, res.body())
 	}
 	// Wire forms.
 	hexMsg, _ := hexResponse("r1", proxyResult{status: 200, headers: map[string]string{}, parts: [][]byte{[]byte("hi")}, size: 2})
-	var hr ProxyResponse
+	var hr peer.ProxyResponse
 	if json.Unmarshal(hexMsg, &hr) != nil || *hr.Body != "6869" || hr.Type != "http-proxy-response" || hr.Size != nil {
 		t.Fatalf("hex form %s", hexMsg)
 	}
 	sized, _ := sizedResponse("r1", proxyResult{status: 200, headers: map[string]string{}, parts: [][]byte{[]byte("hi")}, size: 2})
-	var sr ProxyResponse
+	var sr peer.ProxyResponse
 	if json.Unmarshal(sized, &sr) != nil || *sr.Size != 2 || sr.Body != nil {
 		t.Fatalf("sized form %s", sized)
 	}
@@ -119,7 +121,7 @@ func TestRecorderKeepsBodyInFrames(t *testing.T) {
 			w.Write(want[off:min(off+step, len(want))])
 		}
 	})
-	res := serveProxy(context.Background(), h, "h", "s", &ProxyRequest{Method: "GET", Path: "/x"}, time.Second)
+	res := serveProxy(context.Background(), h, "h", "s", &peer.ProxyRequest{Method: "GET", Path: "/x"}, time.Second)
 	if res.size != len(want) || !bytes.Equal(res.body(), want) {
 		t.Fatalf("body differs: %d bytes", res.size)
 	}

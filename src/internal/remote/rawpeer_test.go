@@ -11,7 +11,7 @@ import (
 	"github.com/pion/datachannel"
 	"github.com/pion/webrtc/v4"
 
-	"segue/internal/remote"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 )
 
@@ -45,7 +45,7 @@ func dialRaw(t *testing.T, h *harness, rewriteAnswer func(sdp string) string) *r
 			p.end()
 		}
 	})
-	dc, err := pc.CreateDataChannel(remote.LabelAPI, nil)
+	dc, err := pc.CreateDataChannel(peer.LabelAPI, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func (p *rawPeer) write(msg []byte) error {
 
 func (p *rawPeer) read(t *testing.T) []byte {
 	t.Helper()
-	buf := make([]byte, remote.MaxMessageSize)
+	buf := make([]byte, peer.MaxMessageSize)
 	n, _, err := p.api.ReadDataChannel(buf)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func (p *rawPeer) waitEnded(t *testing.T, why string) {
 	t.Helper()
 	go func() {
 		defer p.end()
-		buf := make([]byte, remote.MaxMessageSize)
+		buf := make([]byte, peer.MaxMessageSize)
 		for {
 			if _, _, err := p.api.ReadDataChannel(buf); err != nil {
 				return

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"segue/internal/remote"
 	"segue/internal/signaling"
 )
 
@@ -183,7 +182,7 @@ func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
 					continue
 				}
 				if m.Type == signaling.TypeICECandidate && r.stripPrefix {
-					var c remote.ICECandidate
+					var c signaling.ICECandidate
 					if json.Unmarshal(m.Data, &c) == nil {
 						c.Candidate = strings.TrimPrefix(c.Candidate, "candidate:")
 						m.Data, _ = json.Marshal(c)
@@ -197,7 +196,7 @@ func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
 		case signaling.TypeAnswer:
 			r.record(m)
 			if r.rewriteAnswer != nil {
-				var d remote.SessionDescription
+				var d signaling.SessionDescription
 				if json.Unmarshal(m.Data, &d) == nil {
 					d.SDP = r.rewriteAnswer(d.SDP)
 					m.Data, _ = json.Marshal(d)

@@ -3,23 +3,20 @@ package remote
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"sync"
 	"time"
-
-	"segue/internal/signaling"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/clock"
+	"segue/internal/remote/peer"
+	"segue/internal/signaling"
 )
 
 const (
 	sessionInbox      = 64 // signaling messages waiting for one session's worker
-	maxRemoteCands    = 64 // candidates queued before the offer is applied
-	maxLocalCands     = 64
-	maxChannels       = 8 // data channels one peer may open
+	maxChannels       = 8  // data channels one peer may open
 	iceFetchTimeout   = 5 * time.Second
 	defaultSetupLimit = 30 * time.Second
 )
@@ -35,20 +32,18 @@ type session struct {
 	cancel context.CancelFunc
 	inbox  chan signaling.Message
 
-	mu          sync.Mutex
-	answerSent  bool
-	localCands  []ICECandidate
-	apiTaken    bool
-	channels    int
-	opened      bool
-	authed      bool
-	timers      []clock.Timer
-	links       []*link
-	pc          *webrtc.PeerConnection
-	remoteSet   bool
-	remoteQueue []webrtc.ICECandidateInit
-	p2p         bool // ICE+DTLS connected: signaling no longer matters
-	work        sync.WaitGroup
+	trickle *peer.Trickle // set before the worker loop; used by the worker only
+
+	mu       sync.Mutex
+	apiTaken bool
+	channels int
+	opened   bool
+	authed   bool
+	timers   []clock.Timer
+	links    []*link
+	pc       *webrtc.PeerConnection
+	p2p      bool // ICE+DTLS connected: signaling no longer matters
+	work     sync.WaitGroup
 }
 
 // spawn runs f on its own goroutine unless the session already ended; teardown waits
@@ -96,7 +91,7 @@ func (s *session) run() {
 	defer s.teardown()
 	ice := s.g.sessionICEServers(s.ctx)
 	pc, err := s.g.api.NewPeerConnection(webrtc.Configuration{
-		ICEServers:   toPion(ice),
+		ICEServers:   peer.ToPion(ice),
 		Certificates: []webrtc.Certificate{s.g.cfg.Identity.Certificate()},
 	})
 	if err != nil {
@@ -106,7 +101,7 @@ func (s *session) run() {
 	s.mu.Lock()
 	s.pc = pc
 	s.mu.Unlock()
-	pc.OnICECandidate(s.onLocalCandidate)
+	s.trickle = peer.NewTrickle(pc, s.log, s.sendCandidate)
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		switch st {
 		case webrtc.PeerConnectionStateConnected:
@@ -143,14 +138,14 @@ func (s *session) run() {
 					return
 				}
 			case signaling.TypeICECandidate:
-				s.handleRemoteCandidate(pc, m.Data)
+				s.trickle.Remote(m.Data)
 			}
 		}
 	}
 }
 
 func (s *session) handleOffer(pc *webrtc.PeerConnection, data json.RawMessage) error {
-	var d SessionDescription
+	var d signaling.SessionDescription
 	if err := json.Unmarshal(data, &d); err != nil {
 		return err
 	}
@@ -160,7 +155,7 @@ func (s *session) handleOffer(pc *webrtc.PeerConnection, data json.RawMessage) e
 	if len(d.SDP) > 64<<10 {
 		return errBadOffer
 	}
-	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: d.SDP}); err != nil {
+	if err := s.trickle.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: d.SDP}); err != nil {
 		return err
 	}
 	answer, err := pc.CreateAnswer(nil)
@@ -170,76 +165,15 @@ func (s *session) handleOffer(pc *webrtc.PeerConnection, data json.RawMessage) e
 	if err := pc.SetLocalDescription(answer); err != nil {
 		return err
 	}
-	// Answer at once (trickle ICE): candidates follow as ice-candidate messages, queued
+	// Answer at once (trickle ICE): candidates follow as ice-candidate messages, held
 	// until now so they never overtake the answer.
-	raw, _ := json.Marshal(SessionDescription{Type: "answer", SDP: pc.LocalDescription().SDP})
-	s.mu.Lock()
+	raw, _ := json.Marshal(signaling.SessionDescription{Type: "answer", SDP: pc.LocalDescription().SDP})
 	s.g.signal(signaling.Message{Type: signaling.TypeAnswer, SessionID: s.id, Data: raw})
-	s.answerSent = true
-	queued := s.localCands
-	s.localCands = nil
-	s.remoteSet = true
-	remote := s.remoteQueue
-	s.remoteQueue = nil
-	s.mu.Unlock()
-	for _, c := range queued {
-		s.sendCandidate(c)
-	}
-	for _, c := range remote {
-		if err := pc.AddICECandidate(c); err != nil {
-			s.log.WithError(err).Debug("remote: ignoring bad remote candidate")
-		}
-	}
+	s.trickle.DescriptionSent()
 	return nil
 }
 
-func (s *session) handleRemoteCandidate(pc *webrtc.PeerConnection, data json.RawMessage) {
-	var c ICECandidate
-	if err := json.Unmarshal(data, &c); err != nil || len(c.Candidate) > 1024 {
-		return
-	}
-	if c.Candidate == "" {
-		return // end-of-candidates
-	}
-	// Some clients (libdatachannel) send the attribute without its "candidate:" prefix.
-	if !strings.HasPrefix(c.Candidate, "candidate:") {
-		c.Candidate = "candidate:" + c.Candidate
-	}
-	init := webrtc.ICECandidateInit{Candidate: c.Candidate, SDPMid: c.SDPMid, SDPMLineIndex: c.SDPMLineIndex, UsernameFragment: c.UsernameFragment}
-	s.mu.Lock()
-	if !s.remoteSet {
-		if len(s.remoteQueue) < maxRemoteCands {
-			s.remoteQueue = append(s.remoteQueue, init)
-		}
-		s.mu.Unlock()
-		return
-	}
-	s.mu.Unlock()
-	if err := pc.AddICECandidate(init); err != nil {
-		s.log.WithError(err).Debug("remote: ignoring bad remote candidate")
-	}
-}
-
-// onLocalCandidate runs on a pion goroutine: it only queues or enqueues.
-func (s *session) onLocalCandidate(c *webrtc.ICECandidate) {
-	if c == nil {
-		return
-	}
-	j := c.ToJSON()
-	cand := ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex}
-	s.mu.Lock()
-	if !s.answerSent {
-		if len(s.localCands) < maxLocalCands {
-			s.localCands = append(s.localCands, cand)
-		}
-		s.mu.Unlock()
-		return
-	}
-	s.mu.Unlock()
-	s.sendCandidate(cand)
-}
-
-func (s *session) sendCandidate(c ICECandidate) {
+func (s *session) sendCandidate(c signaling.ICECandidate) {
 	raw, _ := json.Marshal(c)
 	s.g.signal(signaling.Message{Type: signaling.TypeICECandidate, SessionID: s.id, Data: raw})
 }

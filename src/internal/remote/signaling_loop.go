@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 	"segue/internal/text"
 )
@@ -17,7 +18,7 @@ func (g *Gateway) Run(ctx context.Context) {
 	_ = signaling.KeepRegistered(ctx, g.cfg.SignalingURL, g.cfg.Identity.RemoteID(), signaling.KeepOptions{
 		Dial:       signaling.DialOptions{Dialer: g.cfg.Dialer, MaxMessageBytes: signalReadLimit},
 		Backoff:    g.cfg.Backoff,
-		ICEServers: func(ctx context.Context) []ICEServer { return announced(g.cfg.ICE.RegisterICEServers(ctx)) },
+		ICEServers: func(ctx context.Context) []peer.ICEServer { return announced(g.cfg.ICE.RegisterICEServers(ctx)) },
 		After:      g.cfg.After,
 		OnDown: func(err error, wait time.Duration) {
 			g.setConnected(false)

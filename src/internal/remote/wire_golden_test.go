@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"segue/internal/testutil"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"segue/internal/remote"
 	"segue/internal/remote/client"
+	"segue/internal/testutil"
 )
 
 // tap is a WebSocket relay in front of the real signaling server that records every

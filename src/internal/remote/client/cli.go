@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"segue/internal/remote/peer"
+
 	"github.com/gorilla/websocket"
 	"github.com/sirupsen/logrus"
-
-	"segue/internal/remote"
 )
 
 const cliUsage = `Usage: segue remote [--signaling-url URL] --remote-id ID <command> [flags]
@@ -50,7 +50,7 @@ func (o *cliOpts) register(fs *flag.FlagSet) {
 
 // CLI is `segue remote`. It returns the process exit code.
 func CLI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o := &cliOpts{signaling: remote.DefaultSignalingURL, timeout: 30 * time.Second, attempts: 3,
+	o := &cliOpts{signaling: peer.DefaultSignalingURL, timeout: 30 * time.Second, attempts: 3,
 		token: os.Getenv("SEGUE_TOKEN"), password: os.Getenv("SEGUE_PASSWORD")}
 	fs := flag.NewFlagSet("segue remote", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -84,13 +84,13 @@ func CLI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.verbose {
 		log.SetLevel(logrus.DebugLevel)
 	}
-	id, err := remote.ParseRemoteID(o.remoteID)
+	id, err := peer.ParseRemoteID(o.remoteID)
 	if err != nil {
 		fmt.Fprintln(stderr, "segue remote: --remote-id:", err)
 		return 2
 	}
 	if cmd == "id" {
-		fmt.Fprintf(stdout, "%s\n%s\n", id, remote.FormatRemoteID(id))
+		fmt.Fprintf(stdout, "%s\n%s\n", id, peer.FormatRemoteID(id))
 		return 0
 	}
 	cfg := Config{SignalingURL: o.signaling, RemoteID: id, Log: log, Timeout: o.timeout}
@@ -170,7 +170,7 @@ func CLI(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "segue remote tunnel:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "tunnel: ws://%s/ws → remote %s\n", ln.Addr(), remote.FormatRemoteID(id))
+		fmt.Fprintf(stdout, "tunnel: ws://%s/ws → remote %s\n", ln.Addr(), peer.FormatRemoteID(id))
 		t := &Tunnel{Config: cfg, Retry: Retry{Attempts: o.attempts}, Log: log}
 		if err := t.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "segue remote tunnel:", err)

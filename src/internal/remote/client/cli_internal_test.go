@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"segue/internal/remote"
+	"segue/internal/remote/peer"
 )
 
 func TestSplitArgsFlagsAnywhere(t *testing.T) {
@@ -27,7 +27,7 @@ func TestSplitArgsFlagsAnywhere(t *testing.T) {
 func TestDialRetryStopsOnPermanentErrors(t *testing.T) {
 	start := time.Now()
 	_, err := DialRetry(context.Background(), Config{RemoteID: "nope"}, Retry{Initial: time.Hour})
-	if !errors.Is(err, remote.ErrBadRemoteID) || time.Since(start) > 30*time.Second {
+	if !errors.Is(err, peer.ErrBadRemoteID) || time.Since(start) > 30*time.Second {
 		t.Fatalf("bad id was retried: %v", err)
 	}
 }

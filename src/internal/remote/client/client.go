@@ -9,15 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/pion/webrtc/v4"
 	"github.com/sirupsen/logrus"
 
-	"segue/internal/remote"
+	"segue/internal/remote/peer"
 	"segue/internal/signaling"
 	"segue/internal/text"
 )
@@ -29,7 +27,7 @@ type Config struct {
 	// API is the pion API (tests pass one with loopback candidates); default NewRTCAPI.
 	API *webrtc.API
 	// FallbackICE is used when the signaling server sends no ICE servers.
-	FallbackICE []remote.ICEServer
+	FallbackICE []peer.ICEServer
 	Dialer      *websocket.Dialer
 	Log         logrus.FieldLogger
 	// Timeout bounds pairing (signaling, ICE, DTLS, first frame); default 30 s.
@@ -52,18 +50,18 @@ var ErrServerNotFound = errors.New("remote: server not found (is it running with
 
 // Dial pairs with the server and returns once the API channel is open and ServerInfo
 // arrived. A certificate that does not match the remote ID aborts before the channel can
-// open (remote.ErrFingerprintMismatch), so no API message is ever exchanged with an
+// open (peer.ErrFingerprintMismatch), so no API message is ever exchanged with an
 // impostor.
 func Dial(ctx context.Context, cfg Config) (*Conn, error) {
-	id, err := remote.ParseRemoteID(cfg.RemoteID)
+	id, err := peer.ParseRemoteID(cfg.RemoteID)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.SignalingURL == "" {
-		cfg.SignalingURL = remote.DefaultSignalingURL
+		cfg.SignalingURL = peer.DefaultSignalingURL
 	}
 	if cfg.API == nil {
-		cfg.API = remote.NewRTCAPI(remote.RTCOptions{})
+		cfg.API = peer.NewRTCAPI(peer.RTCOptions{})
 	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
@@ -78,7 +76,7 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		cfg.MaxMessage = 64 << 20
 	}
 	if len(cfg.FallbackICE) == 0 {
-		cfg.FallbackICE = remote.DefaultICEServers()
+		cfg.FallbackICE = peer.DefaultICEServers()
 	}
 	pctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
@@ -114,16 +112,11 @@ func signalingError(err error) error {
 
 func (c *Conn) pair(ctx context.Context) error {
 	sc := c.sig.client
-	var pcICE []webrtc.ICEServer
-	for _, s := range sc.ICEServers() {
-		pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	ice := sc.ICEServers()
+	if len(ice) == 0 {
+		ice = c.cfg.FallbackICE
 	}
-	if len(pcICE) == 0 {
-		for _, s := range c.cfg.FallbackICE {
-			pcICE = append(pcICE, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
-		}
-	}
-	pc, err := c.cfg.API.NewPeerConnection(webrtc.Configuration{ICEServers: pcICE})
+	pc, err := c.cfg.API.NewPeerConnection(webrtc.Configuration{ICEServers: peer.ToPion(ice)})
 	if err != nil {
 		return err
 	}
@@ -134,7 +127,7 @@ func (c *Conn) pair(ctx context.Context) error {
 		}
 	})
 	ordered := true
-	apiDC, err := pc.CreateDataChannel(remote.LabelAPI, &webrtc.DataChannelInit{Ordered: &ordered})
+	apiDC, err := pc.CreateDataChannel(peer.LabelAPI, &webrtc.DataChannelInit{Ordered: &ordered})
 	if err != nil {
 		return err
 	}
@@ -142,7 +135,7 @@ func (c *Conn) pair(ctx context.Context) error {
 	apiDC.OnOpen(func() { openChannel(apiDC, apiOpen) })
 	var proxyOpen chan *channel
 	if !c.cfg.NoProxyChannel {
-		proxyDC, err := pc.CreateDataChannel(remote.LabelHTTPProxy, &webrtc.DataChannelInit{Ordered: &ordered})
+		proxyDC, err := pc.CreateDataChannel(peer.LabelHTTPProxy, &webrtc.DataChannelInit{Ordered: &ordered})
 		if err != nil {
 			return err
 		}
@@ -150,26 +143,10 @@ func (c *Conn) pair(ctx context.Context) error {
 		proxyDC.OnOpen(func() { openChannel(proxyDC, proxyOpen) })
 	}
 
-	// Trickle: local candidates go out as soon as the offer is sent; remote ones wait
-	// for the answer.
-	var cmu sync.Mutex
-	offerSent := false
-	var localQ []signaling.ICECandidate
-	sendCand := func(cand signaling.ICECandidate) { _ = sc.Candidate(context.Background(), cand) }
-	pc.OnICECandidate(func(ic *webrtc.ICECandidate) {
-		if ic == nil {
-			return
-		}
-		j := ic.ToJSON()
-		cand := signaling.ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex, UsernameFragment: j.UsernameFragment}
-		cmu.Lock()
-		if !offerSent {
-			localQ = append(localQ, cand)
-			cmu.Unlock()
-			return
-		}
-		cmu.Unlock()
-		go sendCand(cand)
+	// Local candidates go out once the offer has; each in its own goroutine, since
+	// pion's gathering must not wait on the socket. Remote ones wait for the answer.
+	c.trickle = peer.NewTrickle(pc, c.log, func(cand signaling.ICECandidate) {
+		go func() { _ = sc.Candidate(context.Background(), cand) }()
 	})
 	offer, err := pc.CreateOffer(nil)
 	if err != nil {
@@ -181,16 +158,8 @@ func (c *Conn) pair(ctx context.Context) error {
 	if err := sc.Offer(ctx, signaling.SessionDescription{Type: "offer", SDP: offer.SDP}); err != nil {
 		return err
 	}
-	cmu.Lock()
-	offerSent = true
-	q := localQ
-	localQ = nil
-	cmu.Unlock()
-	for _, cand := range q {
-		sendCand(cand)
-	}
+	c.trickle.DescriptionSent()
 
-	var remoteQ []webrtc.ICECandidateInit
 	answered := false
 	for {
 		select {
@@ -206,37 +175,19 @@ func (c *Conn) pair(ctx context.Context) error {
 				}
 				// The pin: nothing is applied unless the certificate is the one the
 				// remote ID names.
-				sdp, err := remote.PinAnswer(d.SDP, c.remoteID)
+				sdp, err := peer.PinAnswer(d.SDP, c.remoteID)
 				if err != nil {
 					return err
 				}
 				if c.cfg.AnswerHook != nil {
 					sdp = c.cfg.AnswerHook(sdp)
 				}
-				if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
+				if err := c.trickle.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
 					return fmt.Errorf("remote: bad answer: %w", err)
 				}
 				answered = true
-				for _, ci := range remoteQ {
-					_ = pc.AddICECandidate(ci)
-				}
-				remoteQ = nil
 			case signaling.TypeICECandidate:
-				var cand signaling.ICECandidate
-				if json.Unmarshal(m.Data, &cand) != nil || cand.Candidate == "" {
-					continue
-				}
-				if !strings.HasPrefix(cand.Candidate, "candidate:") {
-					cand.Candidate = "candidate:" + cand.Candidate
-				}
-				ci := webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex, UsernameFragment: cand.UsernameFragment}
-				if !answered {
-					if len(remoteQ) < 64 {
-						remoteQ = append(remoteQ, ci)
-					}
-					continue
-				}
-				_ = pc.AddICECandidate(ci)
+				c.trickle.Remote(m.Data)
 			case signaling.TypePeerDisconnected:
 				return errors.New("remote: the server went away")
 			case signaling.TypeError:
@@ -278,14 +229,8 @@ func (c *Conn) signalLoopLater() {
 	for {
 		select {
 		case m := <-c.sig.in:
-			if m.Type == signaling.TypeICECandidate && c.pc != nil {
-				var cand signaling.ICECandidate
-				if json.Unmarshal(m.Data, &cand) == nil && cand.Candidate != "" {
-					if !strings.HasPrefix(cand.Candidate, "candidate:") {
-						cand.Candidate = "candidate:" + cand.Candidate
-					}
-					_ = c.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: cand.Candidate, SDPMid: cand.SDPMid, SDPMLineIndex: cand.SDPMLineIndex, UsernameFragment: cand.UsernameFragment})
-				}
+			if m.Type == signaling.TypeICECandidate {
+				c.trickle.Remote(m.Data)
 			}
 			// peer-disconnected after pairing only means the server's signaling socket
 			// went away; the peer connection's own state decides whether we are done.

@@ -8,11 +8,11 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"segue/internal/remote/peer"
+
 	"github.com/pion/datachannel"
 	"github.com/pion/webrtc/v4"
 	"github.com/sirupsen/logrus"
-
-	"segue/internal/remote"
 )
 
 // Conn is one paired session with a remote server.
@@ -21,6 +21,7 @@ type Conn struct {
 	remoteID string
 	sig      *sigPump
 	pc       *webrtc.PeerConnection
+	trickle  *peer.Trickle // set by pair before the signaling loops read it
 	api      *channel
 	proxyCh  chan *channel
 	proxy    *channel
@@ -99,8 +100,8 @@ func (c *Conn) Close() {
 // message_id, or everything to the raw channel in tunnel mode.
 func (c *Conn) readAPI() {
 	defer c.Close()
-	re := remote.NewReassembler(c.cfg.MaxMessage, 8)
-	buf := make([]byte, remote.MaxMessageSize+1)
+	re := peer.NewReassembler(c.cfg.MaxMessage, 8)
+	buf := make([]byte, peer.MaxMessageSize+1)
 	for {
 		n, text, err := c.api.rw.ReadDataChannel(buf)
 		if err != nil {
@@ -185,7 +186,7 @@ func (c *Conn) failAll(err error) {
 
 // send writes one message, chunking it when large.
 func (c *Conn) send(msg []byte) error {
-	if frames := remote.ChunkFrames(c.group.Add(1), msg); frames != nil {
+	if frames := peer.ChunkFrames(c.group.Add(1), msg); frames != nil {
 		c.api.wmu.Lock()
 		defer c.api.wmu.Unlock()
 		for _, f := range frames {

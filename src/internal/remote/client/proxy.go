@@ -8,7 +8,7 @@ import (
 	"errors"
 	"io"
 
-	"segue/internal/remote"
+	"segue/internal/remote/peer"
 )
 
 // HTTPResponse is a proxied HTTP response.
@@ -32,7 +32,7 @@ func (c *Conn) HTTPGet(ctx context.Context, method, path string, headers map[str
 	if c.proxy == nil {
 		if c.proxyCh == nil {
 			// The first channel was abandoned (or never opened): open a fresh one.
-			dc, err := c.pc.CreateDataChannel(remote.LabelHTTPProxy, nil)
+			dc, err := c.pc.CreateDataChannel(peer.LabelHTTPProxy, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -50,7 +50,7 @@ func (c *Conn) HTTPGet(ctx context.Context, method, path string, headers map[str
 		}
 	}
 	id := newRequestID()
-	msg, _ := json.Marshal(remote.ProxyRequest{Type: "http-proxy-request", ID: id, Method: method, Path: path, Headers: headers})
+	msg, _ := json.Marshal(peer.ProxyRequest{Type: "http-proxy-request", ID: id, Method: method, Path: path, Headers: headers})
 	if err := c.proxy.write(msg, true); err != nil {
 		c.proxy, c.proxyCh = nil, nil
 		return nil, err
@@ -76,7 +76,7 @@ func (c *Conn) HTTPGet(ctx context.Context, method, path string, headers map[str
 }
 
 func (c *Conn) readSized(id string) (*HTTPResponse, error) {
-	buf := make([]byte, remote.MaxMessageSize+1)
+	buf := make([]byte, peer.MaxMessageSize+1)
 	n, text, err := c.proxy.rw.ReadDataChannel(buf)
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (c *Conn) readSized(id string) (*HTTPResponse, error) {
 	if !text {
 		return nil, errors.New("remote: proxy response without header")
 	}
-	var h remote.ProxyResponse
+	var h peer.ProxyResponse
 	if err := json.Unmarshal(buf[:n], &h); err != nil || h.ID != id {
 		return nil, errors.New("remote: unexpected proxy response")
 	}

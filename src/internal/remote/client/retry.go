@@ -8,7 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/backoff"
-	"segue/internal/remote"
+	"segue/internal/remote/peer"
 )
 
 // Retry is the client's reconnect schedule; the zero value is the MA frontend's: 1 s
@@ -22,7 +22,7 @@ type Retry struct {
 
 // permanent errors are not retried: a wrong ID or an impostor will not get better.
 func permanent(err error) bool {
-	return errors.Is(err, remote.ErrFingerprintMismatch) || errors.Is(err, remote.ErrBadRemoteID)
+	return errors.Is(err, peer.ErrFingerprintMismatch) || errors.Is(err, peer.ErrBadRemoteID)
 }
 
 // DialRetry dials until it succeeds, the error is permanent, attempts run out or ctx ends.
