@@ -1,24 +1,28 @@
-// Drives the real Music Assistant web frontend against Segue with Home Assistant's
-// (fake) speakers as players: the player list shows them with their state → one is
-// chosen → an album's Play sends it there → the now-playing bar and the queue view
-// follow → pause, next, seek, previous, volume. After each action the Go test checks the speaker itself
-// (checkpoint). Fails on any error result or error toast; RECORD=path records every
-// command sent, page by page, for the Go replay test.
-// Environment: MAFE_URL SEGUE_URL SEGUE_USER SEGUE_PASS CHECK_URL ALBUM_ID TRACK_NAME
-//   TRACK2_NAME SPEAKER_ID SPEAKER_NAME LISTED_IDS OFFLINE_ID RECORD SEGUE_SCREENSHOT_DIR CHROMIUM
+// Drives the real Music Assistant web frontend against Segue (directly or over
+// remote access) with Home Assistant's (fake) speakers as players: the player list
+// shows them with their state → one is chosen → an album's Play sends it there →
+// the now-playing bar and the queue view follow → pause, next, seek, previous,
+// volume. After each action the Go test checks the speaker itself (checkpoint).
+// Fails on any error result or error toast; RECORD=path records every command
+// sent, page by page, for the Go replay test (direct mode).
+// Environment: MAFE_URL SEGUE_URL SEGUE_USER SEGUE_PASS MODE(direct|remote) REMOTE_ID
+//   SIGNALING_URL CHECK_URL ALBUM_ID TRACK_NAME TRACK2_NAME SPEAKER_ID SPEAKER_NAME
+//   LISTED_IDS OFFLINE_ID RECORD SEGUE_SCREENSHOT_DIR CHROMIUM
 import { openSession, signIn, checkpoint, writeRecording, settle, shot, log, check } from './session.mjs';
 
 const env = process.env;
 
 async function main() {
-  const s = await openSession('direct');
+  const mode = env.MODE || 'direct';
+  const s = await openSession(mode);
   const { page, errors } = s;
   // The player bar, and what is visible of a selector (the fullscreen player
   // renders a second set of controls over the bar's).
   const bar = page.locator('#player-bar');
   const visible = (sel) => page.locator(sel).locator('visible=true').first();
   try {
-    await signIn(s, env.MAFE_URL + '/#/albums', env.SEGUE_USER, env.SEGUE_PASS);
+    const start = mode === 'direct' ? env.MAFE_URL + '/#/albums' : `${env.MAFE_URL}/?remote=1&remote_id=${env.REMOTE_ID}#/albums`;
+    await signIn(s, start, env.SEGUE_USER, env.SEGUE_PASS);
     await settle(page);
 
     s.step = 'players';

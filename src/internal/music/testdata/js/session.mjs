@@ -115,10 +115,17 @@ export async function shot(s, name) {
   log('screenshot', file);
 }
 
-// signIn opens the frontend at url, signs in and waits for the player bar.
+// signIn opens the frontend at url, signs in and waits for the player bar. Over
+// remote access the login screen first asks for the remote ID (prefilled) and
+// connects.
 export async function signIn(s, url, user, pass) {
   const { page } = s;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120000 });
+  if (s.mode === 'remote') {
+    const connect = page.getByRole('button', { name: /connect/i }).first();
+    await page.waitForSelector('input[autocomplete="username"], button', { timeout: 60000 });
+    if (!(await page.locator('input[autocomplete="username"]').count()) && await connect.count()) await connect.click();
+  }
   await page.waitForSelector('input[autocomplete="username"]', { timeout: 90000 });
   await page.fill('input[autocomplete="username"]', user);
   await page.fill('input[autocomplete="current-password"]', pass);
