@@ -17,8 +17,9 @@ import (
 // name: the renderer fetches the album's first track from the stream route and
 // plays it, the now-playing bar shows it, the queue view lists the album; pause
 // pauses the renderer, next plays the second track on it, a click mid-timeline
-// seeks there, previous restarts it, the volume slider sets the renderer's volume,
-// and the player list shows it playing there. No command fails and no error toast
+// seeks there, previous restarts it, repeat and shuffle set the queue's modes (the
+// stream plays on), the volume slider sets the renderer's volume, and the player
+// list shows it playing there. No command fails and no error toast
 // shows.
 func TestRealFrontendPlayers(t *testing.T) {
 	build := frontendBuild(t, "TestReplayFrontendPlayers")

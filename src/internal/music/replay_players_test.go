@@ -6,9 +6,10 @@ const playersFixture = "testdata/frontend/players.json"
 
 // TestReplayFrontendPlayers replays the real frontend's recorded player walk
 // (TestRealFrontendPlayers: the player list, a speaker chosen, an album played on
-// it, the queue view, pause, next, seek, previous, volume) against a server with the same fake speakers:
-// every command succeeds and answers the reference's shape, and after each step
-// the speakers do what the browser walk checked of them.
+// it, the queue view, pause, next, seek, previous, repeat, shuffle, volume)
+// against a server with the same fake speakers: every command succeeds and
+// answers the reference's shape, and after each step the speakers do what the
+// browser walk checked of them.
 func TestReplayFrontendPlayers(t *testing.T) {
 	walk := readFixture(t, playersFixture)
 	s := newSpeakersEnv(t)
@@ -29,6 +30,7 @@ func TestReplayFrontendPlayers(t *testing.T) {
 	}
 	for _, c := range []string{"players/all", "player_queues/all", "auth/user/update", "player_queues/play_media", "player_queues/items",
 		"players/cmd/play_pause", "players/cmd/next", "players/cmd/seek", "players/cmd/previous", "players/cmd/volume_set",
+		"player_queues/repeat", "player_queues/shuffle",
 		"metadata/get_track_lyrics", "dashboard/sessions", "dashboard/dashboards"} {
 		if !seen[c] {
 			t.Errorf("the walk never ran %s", c)

@@ -292,7 +292,8 @@ func shapeOf(command string) func(any, string) error {
 		strings.HasSuffix(command, "/track_albums"), strings.HasSuffix(command, "/genres_for_media_item"),
 		command == "music/recommendations/items", command == "music/recently_played_items", command == "music/in_progress_items":
 		return checkItems
-	case strings.HasPrefix(command, "players/cmd/"), command == "player_queues/play_media":
+	case strings.HasPrefix(command, "players/cmd/"), command == "player_queues/play_media", command == "player_queues/repeat",
+		command == "player_queues/shuffle":
 		return isNull
 	case strings.HasPrefix(command, "music/") && (strings.HasSuffix(command, "/get") || strings.Contains(command, "/get_")):
 		return func(v any, p string) error {

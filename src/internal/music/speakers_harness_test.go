@@ -81,8 +81,9 @@ func (s *speakersEnv) waitPlayers(t *testing.T) {
 // in the browser (checkpoints) and in its replay alike: the renderer fetched its
 // stream from the stream route and plays the album's first track; pauses; plays the
 // second from a new URL; seeks into it (a new stream, the queue's time there);
-// restarts it on previous (more than 5 s in); changes its volume. The other
-// speakers never get anything.
+// restarts it on previous (more than 5 s in); repeats the queue; shuffles what
+// comes next without touching the stream; changes its volume. The other speakers
+// never get anything.
 func (s *speakersEnv) stepChecks() map[string]func() error {
 	fetched := 0 // the renderer's fetches so far, for "a new stream"
 	playing := func(title string, newStream bool) func(string, map[string]any, []hasstest.Fetch) error {
@@ -133,6 +134,25 @@ func (s *speakersEnv) stepChecks() map[string]func() error {
 			}
 			return nil
 		},
+		"repeat": func() error {
+			if q := s.queue(); q.RepeatMode != "all" {
+				return fmt.Errorf("repeat mode %q", q.RepeatMode)
+			}
+			return nil
+		},
+		"shuffle": func() error {
+			// Shuffling reorders what comes next; the track playing plays on, same stream.
+			if err := s.waitSpeaker("still playing "+track2, playing(track2, false)); err != nil {
+				return err
+			}
+			if n := len(s.living.Fetches()); n != fetched {
+				return fmt.Errorf("shuffle restarted the stream (%d fetches, %d before)", n, fetched)
+			}
+			if q := s.queue(); !q.ShuffleEnabled || q.CurrentIndex != 1 {
+				return fmt.Errorf("queue after shuffle: shuffle %v, index %d", q.ShuffleEnabled, q.CurrentIndex)
+			}
+			return nil
+		},
 		"volume": func() error {
 			return s.waitSpeaker("louder", func(state string, attrs map[string]any, f []hasstest.Fetch) error {
 				// The walk sets about 80 % (it was 50 %).
@@ -147,9 +167,11 @@ func (s *speakersEnv) stepChecks() map[string]func() error {
 
 // walkQueue is what the checks read of the renderer's queue.
 type walkQueue struct {
-	CurrentIndex int     `json:"current_index"`
-	ElapsedTime  float64 `json:"elapsed_time"`
-	CurrentItem  struct {
+	CurrentIndex   int     `json:"current_index"`
+	ElapsedTime    float64 `json:"elapsed_time"`
+	RepeatMode     string  `json:"repeat_mode"`
+	ShuffleEnabled bool    `json:"shuffle_enabled"`
+	CurrentItem    struct {
 		Duration float64 `json:"duration"`
 	} `json:"current_item"`
 }

@@ -2,9 +2,9 @@
 // remote access) with Home Assistant's (fake) speakers as players: the player list
 // shows them with their state → one is chosen → an album's Play sends it there →
 // the now-playing bar and the queue view follow → pause, next, seek, previous,
-// volume. After each action the Go test checks the speaker itself (checkpoint).
-// Fails on any error result or error toast; RECORD=path records every command
-// sent, page by page, for the Go replay test (direct mode).
+// repeat, shuffle, volume. After each action the Go test checks the speaker itself
+// (checkpoint). Fails on any error result or error toast; RECORD=path records every
+// command sent, page by page, for the Go replay test (direct mode).
 // Environment: MAFE_URL SEGUE_URL SEGUE_USER SEGUE_PASS MODE(direct|remote) REMOTE_ID
 //   SIGNALING_URL CHECK_URL ALBUM_ID TRACK_NAME TRACK2_NAME SPEAKER_ID SPEAKER_NAME
 //   LISTED_IDS OFFLINE_ID RECORD SEGUE_SCREENSHOT_DIR CHROMIUM
@@ -103,6 +103,16 @@ async function main() {
     await control('svg.lucide-skip-back').click();
     await checkpoint('previous');
     await settle(page);
+
+    s.step = 'repeat';
+    await control('svg.tabler-icon-repeat-off').click();
+    await control('svg.tabler-icon-repeat').waitFor({ timeout: 30000 });
+    await checkpoint('repeat');
+
+    s.step = 'shuffle';
+    await control('svg.tabler-icon-arrows-right').click();
+    await control('svg.shuffle-icon').waitFor({ timeout: 30000 });
+    await checkpoint('shuffle');
 
     s.step = 'volume';
     await clickAt(sliders.last(), 0.8);
