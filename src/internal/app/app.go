@@ -212,7 +212,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 		API: a.API, AuthDeps: authDeps, Principals: principals, Ingress: auth.NewIngress(a.Users, roles, cfg.AllowSelfRegistration),
 		Info:    info.get,
 		Healthy: func(ctx context.Context) error { return db.R.PingContext(ctx) },
-		Log:     log, TrustedPeer: cfg.IngressTrustedPeer,
+		Log:     log, Clock: a.Clock, TrustedPeer: cfg.IngressTrustedPeer,
 		ReturnURLs:     httpx.ReturnURLPolicy{ExternalURL: cfg.ExternalURL, MAFrontendOrigins: cfg.MAFrontendOrigins},
 		TrustedProxies: proxies,
 		Modules:        modules,

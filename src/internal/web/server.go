@@ -17,6 +17,7 @@ import (
 
 	"segue/internal/api"
 	"segue/internal/auth"
+	"segue/internal/clock"
 	"segue/internal/fail"
 	"segue/internal/feature"
 	"segue/internal/httpx"
@@ -37,8 +38,10 @@ type Deps struct {
 	Ingress    *auth.Ingress
 	Info       func(ctx context.Context, info api.ConnInfo) api.ServerInfo
 	// Healthy answers whether the database can serve.
-	Healthy     func(ctx context.Context) error
-	Log         *logrus.Logger
+	Healthy func(ctx context.Context) error
+	Log     *logrus.Logger
+	// Clock times the WebSocket keepalive (default clock.Real).
+	Clock       clock.Clock
 	TrustedPeer string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client
 	// (none by default: the header is then never read).
@@ -61,6 +64,9 @@ type Server struct {
 
 // New builds the web layer.
 func New(d Deps) *Server {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
 	s := &Server{d: d, sockets: newWSLimiter(maxWebSockets, maxWebSocketsPerIP),
 		anonymous: newWSLimiter(maxUnauthWebSockets, maxUnauthWebSocketsPerIP)}
 	for _, m := range d.Modules {
@@ -226,7 +232,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader already answered
 	}
-	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes), info)
+	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes, s.d.Clock), info)
 }
 
 // writeError answers a domain error as plain text with the mapped status.

@@ -8,47 +8,35 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/clock"
+	"segue/internal/wsx"
 )
 
-// WebSocket liveness: ping every pingEvery, drop the peer after pongWait of silence.
+// WebSocket liveness: ping every 25 s; a peer that leaves a ping unanswered for
+// 35 s is dropped (at most 60 s after its last frame, as before).
+var keepalive = wsx.Timing{Every: 25 * time.Second, Wait: 35 * time.Second}
+
 const (
-	pingEvery  = 25 * time.Second
-	pongWait   = 60 * time.Second
 	writeWait  = 10 * time.Second
 	closeGrace = time.Second
 )
 
 // wsConn adapts a gorilla connection to api.Conn: one reader (the session loop),
-// one writer (the session's writer goroutine), control frames from anywhere.
+// one writer (the session's writer), control frames from anywhere.
 type wsConn struct {
 	c         *websocket.Conn
+	alive     *wsx.Keepalive
 	closeOnce sync.Once
-	done      chan struct{}
 }
 
-func newWSConn(c *websocket.Conn, readLimit int64) *wsConn {
-	w := &wsConn{c: c, done: make(chan struct{})}
+func newWSConn(c *websocket.Conn, readLimit int64, clk clock.Clock) *wsConn {
+	w := &wsConn{c: c}
 	c.SetReadLimit(readLimit)
-	_ = c.SetReadDeadline(time.Now().Add(pongWait))
-	c.SetPongHandler(func(string) error { return c.SetReadDeadline(time.Now().Add(pongWait)) })
-	go w.pingLoop()
+	w.alive = wsx.StartKeepalive(clk, keepalive, wsx.ProtocolPing(c, writeWait),
+		func(error) { _ = w.Close(websocket.CloseGoingAway, "") })
+	w.alive.Listen(c)
 	return w
-}
-
-func (w *wsConn) pingLoop() {
-	t := time.NewTicker(pingEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.done:
-			return
-		case <-t.C:
-			if err := w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				_ = w.Close(1001, "")
-				return
-			}
-		}
-	}
 }
 
 var errInvalidUTF8 = errors.New("text frame is not UTF-8")
@@ -60,6 +48,7 @@ func (w *wsConn) Receive(ctx context.Context) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		w.alive.Heard()
 		if kind == websocket.TextMessage {
 			if !utf8.Valid(msg) {
 				// RFC 6455 §8.1: a text frame must be UTF-8; the connection fails with 1007.
@@ -79,7 +68,7 @@ func (w *wsConn) Send(ctx context.Context, msg []byte) error {
 // Close sends a close frame with code and closes the socket.
 func (w *wsConn) Close(code int, reason string) error {
 	w.closeOnce.Do(func() {
-		close(w.done)
+		w.alive.Stop()
 		if code == 0 {
 			code = websocket.CloseNormalClosure
 		}
