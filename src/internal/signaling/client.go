@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/clock"
+	"segue/internal/wsx"
 )
 
 // DialOptions tune a client-side signaling connection. Zero values pick the defaults.
@@ -16,9 +19,10 @@ type DialOptions struct {
 	Header          http.Header       // extra handshake headers
 	Dialer          *websocket.Dialer // default: 10 s handshake, proxy from environment
 	MaxMessageBytes int               // largest accepted frame; default 64 KiB
-	KeepAlive       time.Duration     // protocol ping period; the link is dead after 2.5×; default 30 s
+	KeepAlive       time.Duration     // protocol ping period; a ping unanswered for 1.5× ends the link; default 30 s
 	WriteTimeout    time.Duration     // per frame when ctx has no deadline; default 10 s
 	Buffer          int               // received messages queued for Recv; default 64
+	Clock           clock.Clock       // times the keepalive; default clock.Real
 }
 
 // CloseError says how the server closed the socket. Code 4000 (CloseReplaced) means
@@ -64,10 +68,11 @@ var ErrClosed = errors.New("signaling: connection closed")
 // one consumer. JSON pongs are absorbed and JSON pings answered (Recv); protocol
 // pings keep it alive.
 type Conn struct {
-	ws   *websocket.Conn
-	opts DialOptions
-	in   chan Message
-	wmu  sync.Mutex
+	ws    *websocket.Conn
+	opts  DialOptions
+	in    chan Message
+	wmu   sync.Mutex
+	alive *wsx.Keepalive
 
 	done  chan struct{}
 	once  sync.Once
@@ -89,6 +94,9 @@ func Dial(ctx context.Context, url string, opts DialOptions) (*Conn, error) {
 	if opts.Buffer <= 0 {
 		opts.Buffer = 64
 	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
 	d := opts.Dialer
 	if d == nil {
 		d = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 10 * time.Second}
@@ -101,14 +109,18 @@ func Dial(ctx context.Context, url string, opts DialOptions) (*Conn, error) {
 		return nil, fmt.Errorf("signaling: dial %s: %w", url, err)
 	}
 	c := &Conn{ws: ws, opts: opts, in: make(chan Message, opts.Buffer), done: make(chan struct{})}
+	ws.SetReadLimit(int64(opts.MaxMessageBytes))
+	c.alive = wsx.StartKeepalive(opts.Clock, wsx.Timing{Every: opts.KeepAlive, Wait: opts.KeepAlive * 3 / 2},
+		wsx.ProtocolPing(ws, opts.WriteTimeout), c.fail)
+	c.alive.Listen(ws)
 	go c.readLoop()
-	go c.pingLoop()
 	return c, nil
 }
 
 // end records why the connection ended (the first reason wins) and closes Done.
 func (c *Conn) end(err error) {
 	c.once.Do(func() {
+		c.alive.Stop()
 		c.errMu.Lock()
 		c.err = err
 		c.errMu.Unlock()
@@ -142,18 +154,6 @@ func (c *Conn) Close() error {
 }
 
 func (c *Conn) readLoop() {
-	wait := c.opts.KeepAlive * 5 / 2
-	c.ws.SetReadLimit(int64(c.opts.MaxMessageBytes))
-	c.ws.SetReadDeadline(time.Now().Add(wait))
-	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(wait)) })
-	c.ws.SetPingHandler(func(data string) error {
-		c.ws.SetReadDeadline(time.Now().Add(wait))
-		err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.opts.WriteTimeout))
-		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
-			return err
-		}
-		return nil
-	})
 	for {
 		_, b, err := c.ws.ReadMessage()
 		if err != nil {
@@ -165,7 +165,7 @@ func (c *Conn) readLoop() {
 			}
 			return
 		}
-		c.ws.SetReadDeadline(time.Now().Add(wait))
+		c.alive.Heard()
 		m, err := DecodeMessage(b, c.opts.MaxMessageBytes)
 		if err != nil || m.Type == TypePong {
 			continue // a malformed frame from the server is not worth dying for
@@ -174,22 +174,6 @@ func (c *Conn) readLoop() {
 		case c.in <- m:
 		case <-c.done:
 			return
-		}
-	}
-}
-
-func (c *Conn) pingLoop() {
-	t := time.NewTicker(c.opts.KeepAlive)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-t.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.opts.WriteTimeout)); err != nil {
-				c.fail(err)
-				return
-			}
 		}
 	}
 }

@@ -7,27 +7,36 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/clock/clocktest"
 )
 
-// TestKeepalive: the server sends protocol pings and JSON pings; a socket that never
-// answers (never reads, so never pongs) is closed and forgotten.
+// TestKeepalive: the server sends protocol pings and JSON pings on its clock; a socket
+// that never answers (never reads, so never pongs) is closed and forgotten, and one
+// that answers stays. The test moves the server's fake clock; nothing sleeps.
 func TestKeepalive(t *testing.T) {
 	cfg := testConfig()
-	// Silence is fatal after 2×100 ms + 1 s: long enough that a loaded CI machine does
-	// not starve the answering socket, short enough for a unit test.
-	cfg.PingInterval = 100 * time.Millisecond
-	cfg.WriteTimeout = time.Second
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	cfg.Clock = clk // defaults: ping every 30 s, a ping unanswered for 30 + 10 s drops the peer
 	ts := startServer(t, cfg)
 
 	alive := dial(t, ts.wsURL)
 	pinged := make(chan struct{}, 1)
 	alive.c.SetPingHandler(func(data string) error {
+		err := alive.c.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 		select {
 		case pinged <- struct{}{}:
 		default:
 		}
-		return alive.c.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		return err
 	})
+	silent := dial(t, ts.wsURL) // never reads: pings go unanswered
+	_ = silent
+	if !clk.WaitForTimers(2, t.Context().Done()) { // both sockets' keepalives are armed
+		t.Fatal("keepalives not armed")
+	}
+
+	clk.Advance(30 * time.Second)
 	alive.c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, b, err := alive.c.ReadMessage() // the ping handler runs inside ReadMessage
 	if err != nil {
@@ -41,27 +50,23 @@ func TestKeepalive(t *testing.T) {
 	default:
 		t.Fatal("no protocol ping before the JSON ping")
 	}
+	alive.barrier()
 
-	silent := dial(t, ts.wsURL) // never reads: pings go unanswered
-	_ = silent
-	// The answering socket keeps reading (and so ponging) and outlives the silent one.
-	waitFor(t, func() bool {
-		alive.barrier()
-		return ts.srv.Stats().Peers == 1
-	})
-	// It stays up through five more rounds of the server's pings, counted as they come.
-	for rounds := 0; rounds < 5; {
-		alive.c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if _, _, err := alive.c.ReadMessage(); err != nil {
-			t.Fatalf("the answering socket was dropped after %d ping rounds: %v", rounds, err)
-		}
+	clk.Advance(40 * time.Second) // the silent socket's ping has waited 40 s
+	waitFor(t, func() bool { return ts.srv.Stats().Peers == 1 })
+	// The answering socket stays up through five more rounds of the server's pings.
+	for round := range 5 {
+		clk.Advance(30 * time.Second)
+		alive.barrier() // reads the protocol ping (answered) and the JSON ping on the way
 		select {
 		case <-pinged:
-			rounds++
 		default:
+			t.Fatalf("round %d: no protocol ping", round)
+		}
+		if n := ts.srv.Stats().Peers; n != 1 {
+			t.Fatalf("round %d: %d peers, want the answering one", round, n)
 		}
 	}
-	alive.barrier()
 }
 
 // TestNoGoroutineLeak: after Close every goroutine the server started has ended, on a

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"segue/internal/wsx"
 )
 
 type role uint8
@@ -21,8 +23,9 @@ const (
 // a peer that does not read its messages fills the queue and is dropped, never buffered
 // without limit.
 type peer struct {
-	ws *websocket.Conn
-	ip string
+	ws    *websocket.Conn
+	ip    string
+	alive *wsx.Keepalive
 
 	out      chan []byte
 	queued   atomic.Int64 // bytes in out
@@ -95,14 +98,23 @@ func (p *peer) close(code int, reason string) {
 // unread input, and a reset can destroy the close frame (and its code) in flight.
 const closeGrace = time.Second
 
-// writeLoop runs until the peer closes. It also sends the keepalives: a protocol ping
-// (whose pong extends the read deadline) and a JSON ping for clients that only see
-// application messages.
-func (p *peer) writeLoop(pingEvery, writeTimeout time.Duration, jsonPing []byte) {
+// ping is the keepalive's ping: a protocol ping (whose pong proves the peer alive) and
+// a JSON ping, queued, for clients that only see application messages.
+func (p *peer) ping(writeTimeout time.Duration, jsonPing []byte) func() error {
+	protocol := wsx.ProtocolPing(p.ws, writeTimeout)
+	return func() error {
+		if err := protocol(); err != nil {
+			return err
+		}
+		p.send(jsonPing)
+		return nil
+	}
+}
+
+// writeLoop runs until the peer closes.
+func (p *peer) writeLoop(writeTimeout time.Duration) {
 	defer close(p.done)
 	defer p.ws.Close()
-	t := time.NewTicker(pingEvery)
-	defer t.Stop()
 	write := func(b []byte) bool {
 		p.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 		err := p.ws.WriteMessage(websocket.TextMessage, b)
@@ -113,14 +125,6 @@ func (p *peer) writeLoop(pingEvery, writeTimeout time.Duration, jsonPing []byte)
 		select {
 		case b := <-p.out:
 			if !write(b) {
-				return
-			}
-		case <-t.C:
-			if p.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)) != nil {
-				return
-			}
-			p.queued.Add(int64(len(jsonPing)))
-			if !write(jsonPing) {
 				return
 			}
 		case req := <-p.closing:

@@ -15,6 +15,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/redis/go-redis/v9"
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/wsx"
 )
 
 // Server is the signaling server as an http.Handler: /ws, /health, /api/check/<id>.
@@ -207,7 +209,13 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 		return
 	}
-	go p.writeLoop(s.cfg.PingInterval, s.cfg.WriteTimeout, s.jsonPing)
+	// A ping unanswered for a period and a write timeout drops the peer: at most two
+	// periods and a write timeout after its last frame.
+	p.alive = wsx.StartKeepalive(s.cfg.Clock, wsx.Timing{Every: s.cfg.PingInterval, Wait: s.cfg.PingInterval + s.cfg.WriteTimeout},
+		p.ping(s.cfg.WriteTimeout, s.jsonPing), func(error) { ws.Close() })
+	defer p.alive.Stop()
+	p.alive.Listen(ws)
+	go p.writeLoop(s.cfg.WriteTimeout)
 	s.readLoop(p)
 	close(p.readDone)
 	s.hub.disconnect(s.hub.baseCtx, p)
@@ -215,14 +223,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	<-p.done
 }
 
-// readLoop reads until the socket fails, the peer stays silent past two ping periods,
-// or a frame exceeds the size limit (gorilla then sends 1009 and fails the read).
+// readLoop reads until the socket fails (the keepalive closes it when the peer falls
+// silent) or a frame exceeds the size limit (gorilla then sends 1009 and fails the read).
 func (s *Server) readLoop(p *peer) {
 	ws := p.ws
 	ws.SetReadLimit(int64(s.cfg.MaxMessageBytes))
-	wait := 2*s.cfg.PingInterval + s.cfg.WriteTimeout
-	ws.SetReadDeadline(time.Now().Add(wait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(wait)) })
 	for {
 		_, b, err := ws.ReadMessage()
 		if err != nil {
@@ -231,7 +236,7 @@ func (s *Server) readLoop(p *peer) {
 			}
 			return
 		}
-		ws.SetReadDeadline(time.Now().Add(wait))
+		p.alive.Heard()
 		if p.closed.Load() {
 			continue // closing: read only to meet the peer's close frame
 		}
