@@ -12,6 +12,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/backoff"
+	"segue/internal/clock"
+	"segue/internal/wsx"
 )
 
 // ClientOptions configures a reconnecting Client.
@@ -28,6 +30,7 @@ type ClientOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// PingInterval is the heartbeat period; 0 means 30 s, negative disables it.
 	PingInterval time.Duration
+	Clock        clock.Clock // times the heartbeat; default clock.Real
 }
 
 // Client keeps one authenticated websocket to HA Core open, reconnecting with backoff.
@@ -71,6 +74,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	}
 	if opts.PingInterval == 0 {
 		opts.PingInterval = 30 * time.Second
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
 	}
 	return &Client{
 		opts:  opts,
@@ -121,31 +127,24 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 }
 
-// keepAlive pings until the connection ends or ctx does; a missed pong closes it so Run
-// reconnects instead of waiting on a dead TCP connection.
+// keepAlive pings until the connection ends or ctx does; a failed ping (HA's ping is a
+// round trip, bounded by the call timeout) closes it so Run reconnects instead of
+// waiting on a dead TCP connection.
 func (c *Client) keepAlive(ctx context.Context, conn *Conn) {
-	if c.opts.PingInterval < 0 {
-		select {
-		case <-conn.Done():
-		case <-ctx.Done():
-		}
-		return
-	}
-	ticker := time.NewTicker(c.opts.PingInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-conn.Done():
-			return
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := conn.Ping(ctx); err != nil {
-				c.log.WithError(err).Warn("home assistant websocket: heartbeat failed, reconnecting")
+	if c.opts.PingInterval > 0 {
+		alive := wsx.StartKeepalive(c.opts.Clock, wsx.Timing{Every: c.opts.PingInterval},
+			func() error { return conn.Ping(ctx) },
+			func(err error) {
+				if ctx.Err() == nil {
+					c.log.WithError(err).Warn("home assistant websocket: heartbeat failed, reconnecting")
+				}
 				conn.Close()
-				return
-			}
-		}
+			})
+		defer alive.Stop()
+	}
+	select {
+	case <-conn.Done():
+	case <-ctx.Done():
 	}
 }
 

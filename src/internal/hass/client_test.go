@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"segue/internal/clock/clocktest"
 	"segue/internal/testutil"
 )
 
@@ -65,7 +66,8 @@ func TestClientWithWrongTokenBacksOffAndReportsAuthError(t *testing.T) {
 func TestClientSendsHeartbeats(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)
-	c, err := NewClient(ClientOptions{URL: sup.WebsocketURL(), Token: sup.Token(), Logger: quietLogger(), PingInterval: 5 * time.Millisecond})
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	c, err := NewClient(ClientOptions{URL: sup.WebsocketURL(), Token: sup.Token(), Logger: quietLogger(), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,20 +80,28 @@ func TestClientSendsHeartbeats(t *testing.T) {
 			t.Errorf("Run ended with %v, want context.Canceled", err)
 		}
 	}()
-	for {
-		pings := 0
+	pings := func() (n int) {
 		for _, rc := range core.Received() {
 			if rc.Type == "ping" {
-				pings++
+				n++
 			}
 		}
-		if pings >= 2 {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no heartbeat reached HA")
-		case <-time.After(5 * time.Millisecond):
-		}
+		return n
+	}
+	if !clk.WaitForTimers(1, ctx.Done()) { // connected, heartbeat armed
+		t.Fatal("no heartbeat armed")
+	}
+	// Advance returns once the heartbeat it fired has had its pong.
+	clk.Advance(29 * time.Second)
+	if n := pings(); n != 0 {
+		t.Fatalf("%d pings before the 30 s period", n)
+	}
+	clk.Advance(time.Second)
+	clk.Advance(30 * time.Second)
+	if n := pings(); n != 2 {
+		t.Fatalf("after 60 s: %d pings reached HA, want 2", n)
+	}
+	if c.HAVersion() == "" {
+		t.Fatal("answered heartbeats dropped the connection")
 	}
 }
