@@ -21,12 +21,12 @@ import (
 // off the network. The player walks play an album on the renderer.
 type speakersEnv struct {
 	*env
-	core                     *hasstest.Core
 	kitchen, living, bedroom *hasstest.Speaker
 	// picked are the walk's album and its first two tracks.
 	picked ids
 }
 
+// theSpeakers are the household of the walks, in speakersEnv's field order.
 var theSpeakers = []hasstest.SpeakerOptions{
 	{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3, Platform: "cast",
 		Accepts: []string{"audio/mpeg", "audio/mp4", "audio/flac", "audio/ogg", "audio/wav"}},
@@ -40,7 +40,7 @@ func newSpeakersEnv(t *testing.T) *speakersEnv {
 	core := hasstest.StartCore(t, hasstest.CoreOptions{})
 	owner := core.AddUser(hasstest.User{Username: "owner", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
 	token := core.CreateLongLivedToken(owner.ID)
-	s := &speakersEnv{core: core}
+	s := &speakersEnv{}
 	s.kitchen, s.living, s.bedroom = core.AddSpeaker(theSpeakers[0]), core.AddSpeaker(theSpeakers[1]), core.AddSpeaker(theSpeakers[2])
 	// Tracks long enough that the now-playing bar's time stays inside the track
 	// during the walk (the fake speakers play on the real clock).
