@@ -9,6 +9,7 @@ import (
 
 	"segue/internal/fail"
 	"segue/internal/hass"
+	"segue/internal/text"
 )
 
 // Speakers runs media_player services on Home Assistant entities.
@@ -165,7 +166,24 @@ func speakerError(err error) error {
 	if fail.As(err) != nil && fail.KindOf(err) != fail.KindInternal {
 		return err
 	}
+	var refused *hass.CommandError
+	if errors.As(err, &refused) && isRefusal(refused.Code) {
+		// HA reached the speaker and it said no (a format it cannot play, a URL it
+		// cannot fetch): the user can act on that, unlike on "try later".
+		return fail.Wrap(fail.KindInvalid, err, "The speaker refused: "+text.Truncate(refused.Message, 200)+
+			" (a speaker that takes only MP3 can be set to it in the player's settings)")
+	}
 	return fail.Unavailable(err)
+}
+
+// isRefusal tells HA's result codes for a service call the entity turned down from
+// every other failure (HA gone, timeouts), which stays "temporarily unavailable".
+func isRefusal(code string) bool {
+	switch code {
+	case hass.CodeHomeAssistant, hass.CodeServiceValidation, hass.CodeNotSupported:
+		return true
+	}
+	return false
 }
 
 // followLocked updates the queue from the speaker's new state; it returns a call to
