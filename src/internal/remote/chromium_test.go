@@ -40,7 +40,7 @@ type pageResult struct {
 
 // runPage serves the test page, opens it in headless Chromium and returns what the page
 // POSTs back.
-func runPage(t *testing.T, chromium string, params url.Values) pageResult {
+func runPage(t testing.TB, chromium string, params url.Values) pageResult {
 	t.Helper()
 	page, err := os.ReadFile("testdata/remote_client.html")
 	if err != nil {
@@ -148,4 +148,37 @@ func TestChromiumClient(t *testing.T) {
 	if res.OK || res.Stage != "pin" || res.APIMessagesSent != 0 || served.Load() != 0 {
 		t.Fatalf("impostor not refused: %+v, served %d", res, served.Load())
 	}
+}
+
+// BenchmarkChromiumPairingVia: headless Chromium pairs (page start → data channel
+// open, as the page measures it) with a real server through `segue signaling` and
+// through a reference signaling server, interleaved in one run, each with its own
+// server and gateway. Then it signs in and runs the page's API and proxy checks, so a
+// broken pairing cannot pass as fast. The reference is the relay of these tests (MA's
+// message flow, nothing else), or MA's own server at $SEGUE_REFERENCE_SIGNALING_URL.
+func BenchmarkChromiumPairingVia(b *testing.B) {
+	chromium := testutil.RequireTool(b, "chromium")
+	sig := startSignaling(b, "")
+	viaSegue := startServer(b, sig.URL())
+	refURL := referenceSignalingURL(b)
+	viaRelay := startServer(b, refURL)
+	page := func(sigURL string, s *e2eServer) float64 {
+		res := runPage(b, chromium, url.Values{"signaling": {sigURL}, "remote_id": {s.id.RemoteID()},
+			"username": {"admin"}, "password": {"correct horse"}})
+		if !res.OK {
+			b.Fatalf("page failed at %s: %s", res.Stage, res.Error)
+		}
+		return res.PairMs
+	}
+	var seg, ref []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		seg = append(seg, time.Duration(page(sig.URL(), viaSegue)*float64(time.Millisecond)))
+		ref = append(ref, time.Duration(page(refURL, viaRelay)*float64(time.Millisecond)))
+	}
+	b.StopTimer()
+	s50, r50 := percentile(seg, 0.5), percentile(ref, 0.5)
+	b.ReportMetric(float64(s50.Microseconds())/1000, "segue-p50-ms")
+	b.ReportMetric(float64(r50.Microseconds())/1000, "ref-p50-ms")
+	b.ReportMetric(float64(s50)/float64(r50), "segue/ref")
 }

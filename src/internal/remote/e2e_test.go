@@ -78,7 +78,7 @@ type e2eServer struct {
 	done   chan struct{}
 }
 
-func startServer(t *testing.T, signalingURL string) *e2eServer {
+func startServer(t testing.TB, signalingURL string) *e2eServer {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()

@@ -49,6 +49,8 @@ func (c *relayConn) send(m signaling.Message) {
 
 func newRelay(t testing.TB) *relay {
 	r := &relay{t: t, clients: map[string]*relayConn{}}
+	// Like MA's server (and ours), any page may connect: browsers send an Origin.
+	r.upgrader.CheckOrigin = func(*http.Request) bool { return true }
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.close)
 	return r
