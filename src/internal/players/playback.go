@@ -275,9 +275,9 @@ func (r *Registry) advanceLocked(e *entry) func(ctx context.Context) error {
 	return call
 }
 
-// Tick lets pauses longer than pauseBecomesStop end the speaker's stream (run every
-// second by the module; tests call it after moving their clock).
-func (r *Registry) Tick(ctx context.Context) {
+// tick lets pauses longer than pauseBecomesStop end the speaker's stream (run every
+// tickInterval on the registry's clock by the module).
+func (r *Registry) tick(ctx context.Context) {
 	r.mu.Lock()
 	var stops []string
 	now := r.d.Clock.Now()

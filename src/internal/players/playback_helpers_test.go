@@ -110,8 +110,18 @@ func newPlayerFixture(t testing.TB, ctx context.Context, tracks int) (*fixture, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rt := range f.reg.Module().Routes {
+	m := f.reg.Module()
+	for _, rt := range m.Routes {
 		mux.Handle(rt.Pattern, rt.Handler)
+	}
+	// The module's background work (the tick ending long pauses) runs on the fake
+	// clock; the test advances the clock only once its first timer is armed.
+	armed := f.clock.Timers()
+	for _, bg := range m.Background {
+		run(t, bg)
+	}
+	if !f.clock.WaitForTimers(armed+len(m.Background), ctx.Done()) {
+		t.Fatal("the registry's tick was never armed")
 	}
 	return f, al, srv
 }
