@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"segue/internal/clock"
 	"segue/internal/secrets"
 )
 
@@ -47,32 +48,45 @@ var (
 	errRotated = errors.New("stream capability: signed with a key that was rotated away")
 )
 
+// StreamKeyCheckInterval is how often a running server looks at the stream key file:
+// a rotation takes effect within it, and a burst of stream requests and play_media
+// calls costs one stat, not one each.
+const StreamKeyCheckInterval = time.Second
+
 // streamKeys holds the stream key and notices when `segue rotate-stream-key`
 // replaced the file under a running server.
 type streamKeys struct {
-	path string
-	rand io.Reader
+	path  string
+	rand  io.Reader
+	clock clock.Clock
 
-	mu   sync.Mutex
-	key  []byte
-	id   [4]byte
-	info os.FileInfo
+	mu      sync.Mutex
+	key     []byte
+	id      [4]byte
+	info    os.FileInfo
+	checked time.Time // when the file was last looked at
 }
 
-func newStreamKeys(path string, rand io.Reader) (*streamKeys, error) {
-	k := &streamKeys{path: path, rand: rand}
+func newStreamKeys(path string, rand io.Reader, clk clock.Clock) (*streamKeys, error) {
+	k := &streamKeys{path: path, rand: rand, clock: clk}
 	if _, _, err := k.current(); err != nil {
 		return nil, err
 	}
 	return k, nil
 }
 
-// current is the key in the file now (re-read when the file was replaced).
+// current is the key in the file, looked at again at most once per
+// StreamKeyCheckInterval (and re-read when the file was replaced).
 func (k *streamKeys) current() ([]byte, [4]byte, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	now := k.clock.Now()
+	if k.key != nil && now.Sub(k.checked) < StreamKeyCheckInterval && !now.Before(k.checked) {
+		return k.key, k.id, nil
+	}
 	info, err := os.Stat(k.path)
 	if err == nil && k.key != nil && os.SameFile(info, k.info) && info.ModTime().Equal(k.info.ModTime()) {
+		k.checked = now
 		return k.key, k.id, nil
 	}
 	key, err := secrets.LoadOrCreateKey(k.path, 32, k.rand)
@@ -88,13 +102,13 @@ func (k *streamKeys) current() ([]byte, [4]byte, error) {
 		}
 	}
 	sum := sha256.Sum256(append([]byte("segue stream key id\x00"), key...))
-	k.key, k.info = key, info
+	k.key, k.info, k.checked = key, info, now
 	copy(k.id[:], sum[:4])
 	return k.key, k.id, nil
 }
 
 // RotateStreamKey replaces the stream key file with a fresh random key; a running
-// server notices on the next stream request and every URL handed out so far stops
+// server notices within StreamKeyCheckInterval and every URL handed out so far stops
 // working.
 func RotateStreamKey(dataDir string, rand io.Reader) error {
 	path := dataDir + string(os.PathSeparator) + StreamKeyFile

@@ -10,7 +10,7 @@ import (
 // FuzzVerifyCapability: any token from the network is refused without a panic unless it
 // is one we signed, and what we sign reads back the same.
 func FuzzVerifyCapability(f *testing.F) {
-	keys, err := newStreamKeys(filepath.Join(f.TempDir(), StreamKeyFile), strings.NewReader(strings.Repeat("s", 64)))
+	keys, err := newStreamKeys(filepath.Join(f.TempDir(), StreamKeyFile), strings.NewReader(strings.Repeat("s", 64)), newTestClock())
 	if err != nil {
 		f.Fatal(err)
 	}

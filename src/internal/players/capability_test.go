@@ -86,7 +86,7 @@ func TestStreamCapability(t *testing.T) {
 		}
 	}
 
-	// Rotation ends every URL handed out, at once, in the running server.
+	// Rotation ends every URL handed out, in the running server, within the key check interval.
 	mustCall(t, ctx, f, "player_queues/play_media", map[string]any{"queue_id": "media_player.den", "media": "library://track/2"})
 	fresh := playing(t, ctx, sp, map[string]bool{"0": true})
 	if r := get(t, http.MethodGet, fresh, nil); r.StatusCode != 200 {
@@ -95,6 +95,7 @@ func TestStreamCapability(t *testing.T) {
 	if err := RotateStreamKey(f.dir, strings.NewReader(strings.Repeat("k", 64))); err != nil {
 		t.Fatal(err)
 	}
+	f.clock.Advance(StreamKeyCheckInterval)
 	for i := 0; i < 5; i++ {
 		if r := get(t, http.MethodGet, fresh, nil); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("after rotation, try %d: %d", i, r.StatusCode)
