@@ -13,9 +13,9 @@ import (
 // the watcher's goroutine, one at a time, and may call HA.
 type MediaPlayerSink interface {
 	// MediaPlayers is the full list after every (re)connect: entities missing from it
-	// are gone or were renamed. platforms maps entity ids to their integration (empty
-	// when HA would not tell).
-	MediaPlayers(states []EntityState, platforms map[string]string)
+	// are gone or were renamed. registry maps entity ids to their integration and
+	// device (empty when HA would not tell).
+	MediaPlayers(states []EntityState, registry map[string]MediaPlayerEntry)
 	// MediaPlayerChanged is one live change; removed is true when HA dropped the entity.
 	MediaPlayerChanged(state EntityState, removed bool)
 }
@@ -76,11 +76,11 @@ func watchOnce(ctx context.Context, c Subscriber, sink MediaPlayerSink) error {
 		if err != nil {
 			return err
 		}
-		platforms, err := FetchMediaPlayerPlatforms(ctx, c)
+		registry, err := FetchMediaPlayerRegistry(ctx, c)
 		if err != nil {
-			platforms = map[string]string{} // a non-admin token: formats stay conservative
+			registry = map[string]MediaPlayerEntry{} // a non-admin token: formats stay conservative
 		}
-		sink.MediaPlayers(states, platforms)
+		sink.MediaPlayers(states, registry)
 		return nil
 	}
 	if err := resync(); err != nil {

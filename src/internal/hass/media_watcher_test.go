@@ -11,14 +11,14 @@ import (
 type recordingSink struct{ events chan sinkEvent }
 
 type sinkEvent struct {
-	full      []EntityState // set for MediaPlayers
-	platforms map[string]string
-	one       EntityState
-	removed   bool
+	full     []EntityState // set for MediaPlayers
+	registry map[string]MediaPlayerEntry
+	one      EntityState
+	removed  bool
 }
 
-func (s recordingSink) MediaPlayers(states []EntityState, platforms map[string]string) {
-	s.events <- sinkEvent{full: states, platforms: platforms}
+func (s recordingSink) MediaPlayers(states []EntityState, registry map[string]MediaPlayerEntry) {
+	s.events <- sinkEvent{full: states, registry: registry}
 }
 func (s recordingSink) MediaPlayerChanged(st EntityState, removed bool) {
 	s.events <- sinkEvent{one: st, removed: removed}
@@ -40,7 +40,9 @@ func (s recordingSink) next(t *testing.T, ctx context.Context) sinkEvent {
 func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)
-	kitchen := core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3, Platform: "cast"})
+	kitchen := core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.kitchen", Name: "Kitchen", Volume: 0.3, Platform: "cast",
+		Device: &hasstest.Device{Manufacturer: "Google Inc.", Model: "Nest Audio", SWVersion: "1.56.309385", MAC: "aa:bb:cc:dd:ee:ff"}})
+	core.AddSpeaker(hasstest.SpeakerOptions{EntityID: "media_player.den", Name: "Den", Platform: "dlna_dmr"}) // no device
 	client, _ := runClient(t, sup.WebsocketURL(), sup.Token())
 	sink := recordingSink{events: make(chan sinkEvent, 16)}
 	wctx, stop := context.WithCancel(ctx)
@@ -48,9 +50,17 @@ func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 	go WatchMediaPlayers(wctx, client, sink, quietLogger())
 
 	first := sink.next(t, ctx)
-	if len(first.full) != 1 || first.full[0].EntityID != "media_player.kitchen" || first.full[0].State != "idle" ||
-		first.full[0].Attributes["friendly_name"] != "Kitchen" || first.platforms["media_player.kitchen"] != "cast" {
+	if len(first.full) != 2 || first.full[0].EntityID != "media_player.kitchen" || first.full[0].State != "idle" ||
+		first.full[0].Attributes["friendly_name"] != "Kitchen" || first.registry["media_player.kitchen"].Platform != "cast" {
 		t.Fatalf("first report %+v", first)
+	}
+	// The device registry behind the entity registry (MA's device_info).
+	want := Device{Manufacturer: "Google Inc.", Model: "Nest Audio", SWVersion: "1.56.309385", MAC: "aa:bb:cc:dd:ee:ff"}
+	if got := first.registry["media_player.kitchen"].Device; got != want {
+		t.Fatalf("kitchen device %+v, want %+v", got, want)
+	}
+	if den := first.registry["media_player.den"]; den.Platform != "dlna_dmr" || den.Device != (Device{}) {
+		t.Fatalf("an entity without a device: %+v", den)
 	}
 	if err := CallMediaPlayer(ctx, client, "media_player.kitchen", "volume_set", map[string]any{"volume_level": 0.5}); err != nil {
 		t.Fatal(err)
@@ -68,7 +78,7 @@ func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 	// Whether the resync or the new subscription sees it first, unavailable must arrive.
 	for {
 		ev := sink.next(t, ctx)
-		if (len(ev.full) == 1 && ev.full[0].State == "unavailable") || ev.one.State == "unavailable" {
+		if (len(ev.full) == 2 && ev.full[0].State == "unavailable") || (ev.one.EntityID == "media_player.kitchen" && ev.one.State == "unavailable") {
 			break
 		}
 	}

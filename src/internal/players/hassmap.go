@@ -132,4 +132,27 @@ func externalMedia(st hass.EntityState) *Media {
 	return m
 }
 
+// deviceInfo is MA's device_info from HA's device registry, as MA's hass_players
+// builds it: model, manufacturer (MA's "Unknown …" defaults where HA has none),
+// model id, software version, and the MAC address as an identifier.
+func deviceInfo(d hass.Device) DeviceInfo {
+	info := DeviceInfo{Model: "Unknown model", Manufacturer: "Unknown Manufacturer", Identifiers: map[string]string{}}
+	if d.Model != "" {
+		info.Model = d.Model
+	}
+	if d.Manufacturer != "" {
+		info.Manufacturer = d.Manufacturer
+	}
+	if d.ModelID != "" {
+		info.ModelID = &d.ModelID
+	}
+	if d.SWVersion != "" {
+		info.SoftwareVersion = &d.SWVersion
+	}
+	if d.MAC != "" {
+		info.Identifiers["mac_address"] = d.MAC
+	}
+	return info
+}
+
 func epoch(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

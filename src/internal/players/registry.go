@@ -56,8 +56,9 @@ type Registry struct {
 type entry struct {
 	state    hass.EntityState // State "unavailable" until HA reports it
 	settings settings
-	platform string // the HA integration behind the entity ("cast", "sonos", …)
-	wire     []byte // the last Player sent, to skip events that change nothing
+	platform string      // the HA integration behind the entity ("cast", "sonos", …)
+	device   hass.Device // its device-registry entry (zero: none, or HA would not tell)
+	wire     []byte      // the last Player sent, to skip events that change nothing
 	q        playQueue
 	// ctl serialises commands to this player: each one may wait on Home Assistant,
 	// which happens outside mu.
@@ -74,7 +75,7 @@ func NewRegistry(ctx context.Context, d Deps) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := newStreamKeys(filepath.Join(d.DataDir, StreamKeyFile), d.Rand)
+	keys, err := newStreamKeys(filepath.Join(d.DataDir, StreamKeyFile), d.Rand, d.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (r *Registry) addLocked(id string, s settings) *entry {
 
 // MediaPlayers implements hass.MediaPlayerSink: the full list after a (re)connect.
 // Known players missing from it show as unavailable.
-func (r *Registry) MediaPlayers(states []hass.EntityState, platforms map[string]string) {
+func (r *Registry) MediaPlayers(states []hass.EntityState, registry map[string]hass.MediaPlayerEntry) {
 	seen := map[string]bool{}
 	for _, st := range states {
 		seen[st.EntityID] = true
@@ -107,7 +108,8 @@ func (r *Registry) MediaPlayers(states []hass.EntityState, platforms map[string]
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, e := range r.entries {
-		e.platform = platforms[id]
+		e.platform, e.device = registry[id].Platform, registry[id].Device
+		r.publishLocked(e, false) // the device may have changed (a firmware update)
 	}
 	for _, id := range r.order {
 		if e := r.entries[id]; !seen[id] && e.state.State != "unavailable" {
@@ -168,6 +170,7 @@ func (r *Registry) playerLocked(e *entry) Player {
 	contentID, _ := e.state.Attributes["media_content_id"].(string)
 	p := fromEntity(e.state, e.settings.Name, e.q.url != "" || isOurs(contentID))
 	p.HideInUI = e.settings.HideInUI
+	p.DeviceInfo = deviceInfo(e.device)
 	if item := e.q.currentItem(); item != nil && *p.ActiveSource == p.PlayerID {
 		now := r.d.Clock.Now()
 		pos, stamp := e.q.position(now), epoch(now)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,38 @@ type SpeakerOptions struct {
 	Volume float64
 	// Platform is the integration config/entity_registry/list names (default "cast").
 	Platform string
+	// Device, when set, is the device-registry entry the entity belongs to
+	// (config/device_registry/list); nil: an entity without a device.
+	Device *Device
+}
+
+// Device is a fake device-registry entry; empty fields are null, as HA sends them.
+type Device struct {
+	Manufacturer, Model, ModelID, SWVersion, HWVersion string
+	MAC                                                string // a ["mac", …] connection
+}
+
+// deviceID is the registry id of the speaker's device ("" without one).
+func (s *Speaker) deviceID() string {
+	if s.opts.Device == nil {
+		return ""
+	}
+	return "dev" + strings.ReplaceAll(strings.TrimPrefix(s.opts.EntityID, "media_player."), "_", "")
+}
+
+// deviceEntry is the device as config/device_registry/list carries it (HA's
+// DeviceEntry dict_repr).
+func (s *Speaker) deviceEntry() map[string]any {
+	d := s.opts.Device
+	connections := [][2]string{}
+	if d.MAC != "" {
+		connections = append(connections, [2]string{"mac", d.MAC})
+	}
+	return map[string]any{"area_id": nil, "configuration_url": nil, "config_entries": []string{"cfg" + s.deviceID()},
+		"connections": connections, "disabled_by": nil, "entry_type": nil, "hw_version": nullable(d.HWVersion), "id": s.deviceID(),
+		"identifiers": [][2]string{{s.opts.Platform, s.deviceID()}}, "labels": []string{}, "manufacturer": nullable(d.Manufacturer),
+		"model": nullable(d.Model), "model_id": nullable(d.ModelID), "name_by_user": nil, "name": s.opts.Name,
+		"primary_config_entry": "cfg" + s.deviceID(), "serial_number": nil, "sw_version": nullable(d.SWVersion), "via_device_id": nil}
 }
 
 // Fetch records one HTTP request a speaker made for its stream.

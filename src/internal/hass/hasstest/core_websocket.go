@@ -244,7 +244,18 @@ func (c *Core) answer(id int64, cmdType, userID string) map[string]any {
 		list := make([]map[string]any, 0, len(c.speakers))
 		for _, s := range c.speakers {
 			list = append(list, map[string]any{"entity_id": s.opts.EntityID, "platform": s.opts.Platform, "id": s.opts.EntityID,
-				"device_id": nil, "disabled_by": nil, "hidden_by": nil, "name": nil, "original_name": s.opts.Name})
+				"device_id": nullable(s.deviceID()), "disabled_by": nil, "hidden_by": nil, "name": nil, "original_name": s.opts.Name})
+		}
+		return okResult(id, list)
+	case "config/device_registry/list":
+		if !user.IsAdmin() { // as the entity registry here
+			return errorResult(id, wsError{"unauthorized", "Unauthorized"})
+		}
+		list := []map[string]any{}
+		for _, s := range c.speakers {
+			if s.opts.Device != nil {
+				list = append(list, s.deviceEntry())
+			}
 		}
 		return okResult(id, list)
 	case "network/url":
