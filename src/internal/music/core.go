@@ -35,7 +35,6 @@ func coreValue(a coreValueArgs) (any, error) {
 func (m *Module) coreCommands() []api.Command {
 	empty := func(ctx context.Context, c *api.Call) (any, error) { return []any{}, nil }
 	return []api.Command{
-		{Name: "config/players", Scope: auth.ScopeConfigPlayersRead, Description: "Player configurations (none yet: Segue has no players).", Handler: empty},
 		{Name: "players/tts_engines", Scope: auth.ScopePlayersControl, Description: "Text-to-speech engines for announcements (none).", Handler: empty},
 		{Name: "config/core/get_value", Scope: auth.ScopeConfigCoreRead, Description: "One core setting (the queue click and enqueue defaults).",
 			Args: coreValueArgs{},

@@ -2,6 +2,7 @@ package players
 
 import (
 	"context"
+	"slices"
 
 	"segue/internal/api"
 	"segue/internal/auth"
@@ -42,7 +43,7 @@ func errNoPlayer(id string) error { return fail.NotFound("Player %s not found", 
 // Commands are MA's player and queue commands. Every one that names a player checks
 // the caller's player_filter: a filtered player is "not found".
 func (r *Registry) Commands() []api.Command {
-	return append(append(r.readCommands(), r.queueCommands()...), r.playerCommands()...)
+	return slices.Concat(r.readCommands(), r.configCommands(), r.queueCommands(), r.playerCommands())
 }
 
 func (r *Registry) readCommands() []api.Command {
@@ -71,37 +72,5 @@ func (r *Registry) readCommands() []api.Command {
 				}
 				return r.queueLocked(e), nil
 			})},
-		{Name: "config/players/save", Scope: auth.ScopeConfigPlayersWrite,
-			Description: "Change a player's settings: values.hide_in_ui hides it from the apps' pickers; values.output_format is '' (automatic), 'mp3' or 'original'.",
-			Args:        savePlayerArgs{}, Handler: handle(r.savePlayer)},
 	}
-}
-
-func (r *Registry) savePlayer(ctx context.Context, p *auth.Principal, a savePlayerArgs) (any, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.lookupLocked(p, a.PlayerID)
-	if !ok {
-		return nil, errNoPlayer(a.PlayerID)
-	}
-	s := e.settings
-	if v := a.Values.HideInUI; v != nil {
-		s.HideInUI = *v
-	} else if v := a.Values.HidePlayerInUI; v != nil {
-		s.HideInUI = *v
-	}
-	if v := a.Values.OutputFormat; v != nil {
-		switch *v {
-		case "", formatMP3, formatOriginal:
-			s.Format = *v
-		default:
-			return nil, fail.Invalid("output_format must be '', 'mp3' or 'original'")
-		}
-	}
-	if err := saveSettings(ctx, r.d.DB, a.PlayerID, s); err != nil {
-		return nil, fail.Internal(err)
-	}
-	e.settings = s
-	r.publishLocked(e, false)
-	return r.playerLocked(e), nil
 }

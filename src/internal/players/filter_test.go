@@ -31,7 +31,7 @@ func TestPlayerFilterCoversEveryCommand(t *testing.T) {
 		}
 		raw, err := call(t, ctx, f.reg, limited, c.Name, args)
 		switch c.Name {
-		case "players/all", "player_queues/all":
+		case "players/all", "player_queues/all", "config/players":
 			if strings.Contains(string(raw), target) {
 				t.Errorf("%s shows the filtered player", c.Name)
 			}
