@@ -34,7 +34,7 @@ func fileOf(f *library.TrackFile) audioFile {
 		suffix = path.Ext(t.Path)
 	}
 	return audioFile{Size: f.Info.Size(), ModTime: f.Info.ModTime(), Suffix: suffix, ContentType: t.Audio.ContentType,
-		Duration: int(t.Duration.Seconds()), BitRate: t.Audio.BitRate}
+		Duration: int(t.Duration.Seconds()), Exact: t.Duration, BitRate: t.Audio.BitRate}
 }
 
 // stream sends a song as it is (with ranges) or transcoded through ffmpeg.

@@ -16,8 +16,9 @@ type audioFile struct {
 	ModTime     time.Time
 	Suffix      string
 	ContentType string
-	Duration    int // seconds
-	BitRate     int // kbit/s
+	Duration    int           // seconds
+	Exact       time.Duration // the duration as probed (Duration rounds it down)
+	BitRate     int           // kbit/s
 }
 
 // streamRequest are the stream parameters that change the bytes sent.
