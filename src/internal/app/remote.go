@@ -12,6 +12,7 @@ import (
 	"segue/internal/clock"
 	"segue/internal/config"
 	"segue/internal/hass"
+	"segue/internal/players"
 	"segue/internal/remote"
 	"segue/internal/remote/peer"
 	"segue/internal/store"
@@ -22,7 +23,7 @@ import (
 // newRemote builds remote access: the controller that runs the WebRTC gateway
 // (off | on | auto, auto following Home Assistant Cloud in the add-on). The
 // gateway bridges data channels in-process to the command API and proxies HTTP
-// to the public handler only.
+// to the public handler only, less the speakers' stream route.
 func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk clock.Clock, rnd io.Reader, db *store.DB,
 	apiSrv *api.Server, public http.Handler, h *HassParts, onChange func(context.Context, remote.Info), proxyHost func() string) (*remote.Controller, error) {
 	mode, err := remote.ParseMode(cfg.RemoteAccess)
@@ -44,7 +45,7 @@ func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk c
 		Gateway: remote.GatewayConfig{
 			SignalingURL: cfg.SignalingURL,
 			Serve:        apiSrv.ServeConn,
-			HTTPHandler:  public,
+			HTTPHandler:  players.WithoutStreams(public),
 			API:          peer.NewRTCAPI(peer.RTCOptions{Log: l}),
 			Log:          l,
 			Clock:        clk,

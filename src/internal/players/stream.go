@@ -38,6 +38,19 @@ type streamServer struct {
 	log      logrus.FieldLogger
 }
 
+// WithoutStreams is h without the stream route, for remote access's HTTP proxy:
+// speakers fetch on the LAN, so a stream URL (which HA's history shows to every HA
+// user) is of no use from outside and is not served there.
+func WithoutStreams(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, StreamPath) {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // extension is the file name ending a stream URL carries (renderers sniff it).
 func extension(format, suffix string) string {
 	if format == formatMP3 {
