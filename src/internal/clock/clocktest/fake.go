@@ -11,9 +11,12 @@ import (
 )
 
 // Fake is a clock that moves only when a test moves it. Timers fire, in deadline
-// order, when Advance or Set reaches their deadline; those calls return once the
+// order, when Advance or Set reaches their deadline. Those calls return once the
 // AfterFunc callbacks they fired have returned, so a test that advances past a
-// deadline can check right away that the deadline's work ran (or changed nothing).
+// deadline can check right away that the deadline's work ran (or changed
+// nothing). A NewTimer timer's value is only sent by then: the goroutine that
+// receives it runs on its own, so a test waits for its effect, or for the loop
+// to re-arm (WaitForTimers), before it looks.
 type Fake struct {
 	mu      sync.Mutex
 	now     time.Time
@@ -32,17 +35,17 @@ func (f *Fake) Now() time.Time {
 	return f.now
 }
 
+// NewTimer sends the clock's time on C once the clock reaches now+d.
+func (f *Fake) NewTimer(d time.Duration) clock.Timer {
+	t := &fakeTimer{f: f, ch: make(chan time.Time, 1)}
+	t.Reset(d)
+	return t
+}
+
 // AfterFunc calls fn in its own goroutine once the clock reaches now+d.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) clock.Timer {
-	f.mu.Lock()
-	t := &fakeTimer{f: f, when: f.now.Add(d), fn: fn}
-	f.timers = append(f.timers, t)
-	close(f.changed)
-	f.changed = make(chan struct{})
-	f.mu.Unlock()
-	if d <= 0 {
-		f.fire(f.Now())
-	}
+	t := &fakeTimer{f: f, fn: fn}
+	t.Reset(d)
 	return t
 }
 
@@ -89,7 +92,9 @@ func (f *Fake) WaitForTimers(n int, done <-chan struct{}) bool {
 	}
 }
 
-// fire runs the timers due at now, earliest first, outside the lock.
+// fire sends to the channel timers due at now and runs the due callbacks,
+// earliest first, outside the lock. Sends happen under the lock so that a Stop or
+// Reset that returns afterwards can drain them (no stale tick, as with time.Timer).
 func (f *Fake) fire(now time.Time) {
 	f.mu.Lock()
 	var due, keep []*fakeTimer
@@ -101,18 +106,35 @@ func (f *Fake) fire(now time.Time) {
 		}
 	}
 	f.timers = keep
-	f.mu.Unlock()
 	sort.SliceStable(due, func(i, j int) bool { return due[i].when.Before(due[j].when) })
-	var running sync.WaitGroup
+	var calls []func()
 	for _, t := range due {
-		running.Go(t.fn) // its own goroutine, as with time.AfterFunc
+		if t.fn != nil {
+			calls = append(calls, t.fn)
+			continue
+		}
+		select {
+		case t.ch <- t.when:
+		default: // an unreceived value is still waiting, as with a real timer's buffer
+		}
+	}
+	f.mu.Unlock()
+	var running sync.WaitGroup
+	for _, fn := range calls {
+		running.Go(fn) // its own goroutine, as with time.AfterFunc
 	}
 	running.Wait()
 }
 
-func (f *Fake) stop(t *fakeTimer) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// disarm removes t from the armed timers and drops a value it sent but nobody
+// received; f.mu is held.
+func (f *Fake) disarm(t *fakeTimer) bool {
+	if t.ch != nil {
+		select {
+		case <-t.ch:
+		default:
+		}
+	}
 	for i, x := range f.timers {
 		if x == t {
 			f.timers = append(f.timers[:i], f.timers[i+1:]...)
@@ -125,7 +147,30 @@ func (f *Fake) stop(t *fakeTimer) bool {
 type fakeTimer struct {
 	f    *Fake
 	when time.Time
-	fn   func()
+	fn   func()         // AfterFunc
+	ch   chan time.Time // NewTimer
 }
 
-func (t *fakeTimer) Stop() bool { return t.f.stop(t) }
+func (t *fakeTimer) C() <-chan time.Time { return t.ch }
+
+func (t *fakeTimer) Stop() bool {
+	t.f.mu.Lock()
+	defer t.f.mu.Unlock()
+	return t.f.disarm(t)
+}
+
+func (t *fakeTimer) Reset(d time.Duration) bool {
+	f := t.f
+	f.mu.Lock()
+	armed := f.disarm(t)
+	t.when = f.now.Add(d)
+	f.timers = append(f.timers, t)
+	close(f.changed)
+	f.changed = make(chan struct{})
+	now := f.now
+	f.mu.Unlock()
+	if d <= 0 {
+		f.fire(now)
+	}
+	return armed
+}

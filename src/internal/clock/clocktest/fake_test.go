@@ -58,3 +58,44 @@ func TestWaitForTimersReturnsOnceArmedOrDone(t *testing.T) {
 		t.Fatal("WaitForTimers reported 2 timers while 1 is armed")
 	}
 }
+
+func TestFakeNewTimerSendsWhenAdvancedAndResetRearms(t *testing.T) {
+	start := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	f := NewFake(start)
+	tm := f.NewTimer(time.Minute)
+	f.Advance(59 * time.Second)
+	select {
+	case <-tm.C():
+		t.Fatal("fired before its deadline")
+	default:
+	}
+	f.Advance(time.Second)
+	if got := <-tm.C(); !got.Equal(start.Add(time.Minute)) {
+		t.Fatalf("sent %v, want the deadline", got)
+	}
+	if tm.Reset(time.Minute) {
+		t.Fatal("Reset reported a fired timer as armed")
+	}
+	f.Advance(time.Minute) // fires, but nobody receives before Stop
+	if tm.Stop() {
+		t.Fatal("Stop reported a fired timer as armed")
+	}
+	select {
+	case <-tm.C():
+		t.Fatal("a value sent before Stop was still received after it")
+	default:
+	}
+	tm.Reset(time.Minute)
+	if f.Timers() != 1 {
+		t.Fatalf("%d armed timers after Reset, want 1", f.Timers())
+	}
+	if !tm.Reset(time.Hour) {
+		t.Fatal("Reset of an armed timer must report true")
+	}
+	f.Advance(time.Minute)
+	select {
+	case <-tm.C():
+		t.Fatal("fired at the old deadline after Reset moved it")
+	default:
+	}
+}
