@@ -99,19 +99,19 @@ func (sess *Session) touch() {
 }
 
 // closeWhenIdleUnauthenticated closes the session once it has been silent
-// and unauthenticated for AuthTimeout on the session clock; it looks every
-// so often in real time, so a test's fake clock decides.
+// and unauthenticated for AuthTimeout on the session clock: its timer fires
+// when the limit would be reached and, after activity, re-arms for the rest.
 func (sess *Session) closeWhenIdleUnauthenticated(ctx context.Context) {
-	limit := sess.srv.opts.AuthTimeout
-	tick := time.NewTicker(min(limit/4, time.Second))
-	defer tick.Stop()
+	limit, clk := sess.srv.opts.AuthTimeout, sess.srv.opts.Clock
+	t := clk.NewTimer(limit)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-sess.done:
 			return
-		case <-tick.C:
+		case <-t.C():
 		}
 		sess.mu.Lock()
 		p, last := sess.p, sess.lastSeen
@@ -119,10 +119,12 @@ func (sess *Session) closeWhenIdleUnauthenticated(ctx context.Context) {
 		if p != nil {
 			return
 		}
-		if sess.srv.opts.Clock.Now().Sub(last) >= limit {
+		idle := clk.Now().Sub(last)
+		if idle >= limit {
 			sess.close(1008, "authentication timeout")
 			return
 		}
+		t.Reset(limit - idle)
 	}
 }
 

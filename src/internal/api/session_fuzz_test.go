@@ -177,3 +177,36 @@ func TestFloodClosesSession(t *testing.T) {
 		t.Fatal("connection not closed")
 	}
 }
+
+// TestUnauthenticatedSessionClosedOnTheClock: a silent unauthenticated session
+// closes when the session clock reaches AuthTimeout after its last message; a
+// message restarts the count.
+func TestUnauthenticatedSessionClosedOnTheClock(t *testing.T) {
+	srv := testServer()
+	clk := clocktest.NewFake(time.Unix(1000, 0))
+	srv.opts.Clock, srv.opts.AuthTimeout = clk, 90*time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	in := make(chan []byte)
+	c := &memConn{in: in, closed: make(chan struct{})}
+	go srv.ServeConn(ctx, c, ConnInfo{Channel: auth.ChannelDirect})
+	isClosed := func() bool {
+		select {
+		case <-c.closed:
+			return true
+		default:
+			return false
+		}
+	}
+
+	clk.WaitForTimers(1, ctx.Done())
+	clk.Advance(60 * time.Second)
+	in <- []byte(`{"message_id":"1","command":"echo"}`)
+	testutil.WaitFor(t, 10*time.Second, "the echo reply", func() bool { return c.sent() >= 2 })
+	clk.Advance(30 * time.Second) // the first deadline: 30 s after the message
+	if !clk.WaitForTimers(1, ctx.Done()) || isClosed() {
+		t.Fatal("closed 30 s after a message instead of re-arming")
+	}
+	clk.Advance(60 * time.Second)
+	testutil.WaitFor(t, 10*time.Second, "the close", isClosed)
+}

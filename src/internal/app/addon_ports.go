@@ -8,6 +8,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"segue/internal/backoff"
+	"segue/internal/clock"
 	"segue/internal/hass"
 )
 
@@ -39,7 +41,7 @@ func (a *App) addonListenPlan(ctx context.Context) listenPlan {
 	if wait <= 0 {
 		wait = defaultAddonInfoWait
 	}
-	info, err := fetchAddonInfo(ctx, a.hass.Supervisor, wait)
+	info, err := fetchAddonInfo(ctx, a.Clock, a.hass.Supervisor, wait)
 	if err != nil {
 		log.WithError(err).WithFields(logrus.Fields{"public": plan.public, "ingress": plan.ingress}).
 			Warn("supervisor: cannot read the add-on's ports; using the defaults (the sidebar panel may not load)")
@@ -72,22 +74,20 @@ func planFromAddonInfo(plan listenPlan, info hass.AddonInfo, log logrus.FieldLog
 }
 
 // fetchAddonInfo retries for up to wait: the Supervisor starts the add-on, so it
-// answers, but a busy Supervisor (a backup, an update) can be slow.
-func fetchAddonInfo(ctx context.Context, sup *hass.SupervisorClient, wait time.Duration) (hass.AddonInfo, error) {
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	delay := 250 * time.Millisecond
+// answers, but a busy Supervisor (a backup, an update) can be slow. Each request
+// is bounded by the Supervisor client's own timeout.
+func fetchAddonInfo(ctx context.Context, clk clock.Clock, sup *hass.SupervisorClient, wait time.Duration) (hass.AddonInfo, error) {
+	giveUp := clk.Now().Add(wait)
+	retry := backoff.Backoff{Min: 250 * time.Millisecond, Max: 4 * time.Second}
 	for {
 		info, err := sup.AddonSelfInfo(ctx)
 		if err == nil {
 			return info, nil
 		}
-		select {
-		case <-ctx.Done():
+		left := giveUp.Sub(clk.Now())
+		if left <= 0 || clock.Sleep(ctx, clk, min(retry.Next(), left)) != nil {
 			return info, err
-		case <-time.After(delay):
 		}
-		delay = min(2*delay, 4*time.Second)
 	}
 }
 

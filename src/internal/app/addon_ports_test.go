@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"segue/internal/app"
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
+	"segue/internal/testutil"
 )
 
 // freePort returns a loopback port nobody listens on right now.
@@ -124,8 +126,25 @@ func TestAddonPortsFallBack(t *testing.T) {
 	core := hasstest.StartCore(t, hasstest.CoreOptions{})
 	sup := hasstest.StartSupervisor(t, hasstest.SupervisorOptions{Core: core, IngressSourceIP: "127.0.0.1"})
 	sup.FailPath("/addons/self/info", hasstest.Failure{Status: 500, Message: "busy"})
-	srv := startAddon(t, core, sup, addonOptions{PortsFromSupervisor: true,
-		Overrides: app.HassOverrides{AddonInfoWait: 300 * time.Millisecond}})
+	// The retries wait on the app's fake clock: move it on until Listen gives up.
+	listen := func(a *app.App) error {
+		clk := a.Clock.(*clocktest.Fake)
+		listened := make(chan error, 1)
+		go func() { listened <- a.Listen() }()
+		var err error
+		testutil.WaitFor(t, 20*time.Second, "Listen to give up on the Supervisor", func() bool {
+			clk.Advance(time.Second)
+			select {
+			case err = <-listened:
+				return true
+			default:
+				return false
+			}
+		})
+		return err
+	}
+	srv := startAddon(t, core, sup, addonOptions{PortsFromSupervisor: true, Listen: listen,
+		Overrides: app.HassOverrides{AddonInfoWait: 3 * time.Second}})
 	if srv.App.PublicAddr() == "" || srv.App.IngressAddr() == "" {
 		t.Fatalf("listeners: public %q ingress %q", srv.App.PublicAddr(), srv.App.IngressAddr())
 	}

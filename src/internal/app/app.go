@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if opts.HashSlots > 0 {
 		slots = opts.HashSlots
 	}
-	hasher := secrets.NewHasher(params, slots, rnd, opts.HashTrace)
+	hasher := secrets.NewHasher(params, slots, rnd, a.Clock, opts.HashTrace)
 	kills := &auth.Notifier{}
 	a.Users = auth.NewUsers(db, a.Clock, a.Random, hasher, kills)
 	if a.Tokens, err = auth.NewTokens(db, a.Users, a.Clock, a.Random, kills, signingKey, a.ServerID,

@@ -65,7 +65,7 @@ func (a *App) playersModule(ctx context.Context, rnd io.Reader, tracks *music.Mo
 	m := reg.Module()
 	if core != nil {
 		m.Background = append(append(m.Background, background...),
-			func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, core, reg, l) })
+			func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, core, reg, a.Clock, l) })
 	}
 	return m, nil
 }

@@ -50,7 +50,7 @@ func OpenUserAdmin(ctx context.Context, cfg config.Config, opts UserAdminOptions
 	}
 	clk := clock.Real{}
 	rnd := secrets.NewRandom(rand.Reader)
-	hasher := secrets.NewHasher(secrets.DefaultArgon2, 2, rand.Reader, nil)
+	hasher := secrets.NewHasher(secrets.DefaultArgon2, 2, rand.Reader, clk, nil)
 	users := auth.NewUsers(db, clk, rnd, hasher, &auth.Notifier{})
 	admin := &UserAdmin{DB: db, Users: users}
 	if opts.AppPasswords {

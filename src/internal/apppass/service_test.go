@@ -38,7 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, clock.Real{}, nil)
 	f.users = auth.NewUsers(db, clock.Real{}, f.rnd, hasher, f.kills)
 	f.svc = f.open(t)
 	return f

@@ -37,7 +37,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{db: db, clock: clocktest.NewFake(t0), kills: &auth.Notifier{}}
 	rnd := secrets.NewRandom(rand.Reader)
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 4, rand.Reader, nil)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 4, rand.Reader, f.clock, nil)
 	f.users = auth.NewUsers(db, f.clock, rnd, hasher, f.kills)
 	f.key = rnd.Bytes(32)
 	f.tokens, err = auth.NewTokens(db, f.users, f.clock, rnd, f.kills, f.key, "test", 0)

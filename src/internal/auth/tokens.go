@@ -372,16 +372,8 @@ const FlushInterval = time.Minute
 // RunFlusher persists activity every FlushInterval until ctx ends. It does not
 // flush at the end: the owner calls Flush once more after background work stops.
 func (t *Tokens) RunFlusher(ctx context.Context) error {
-	tick := time.NewTicker(FlushInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-			_ = t.Flush(ctx)
-		}
-	}
+	clock.Every(ctx, t.clock, FlushInterval, func(ctx context.Context) { _ = t.Flush(ctx) })
+	return nil
 }
 
 // IsLongLived reports whether a token row is long-lived (read from the

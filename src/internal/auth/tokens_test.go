@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"segue/internal/auth"
 	"segue/internal/fail"
 	"segue/internal/secrets"
+	"segue/internal/testutil"
 )
 
 // claimsFor re-creates the claim set of a real token so it can be re-signed.
@@ -348,5 +350,47 @@ func TestShortKeyRefused(t *testing.T) {
 	f := newFixture(t)
 	if _, err := auth.NewTokens(f.db, f.users, f.clock, secrets.NewRandom(rand.Reader), f.kills, make([]byte, 16), "x", 0); err == nil {
 		t.Fatal("a 16-byte key must be refused")
+	}
+}
+
+// TestRunFlusherSavesActivityEachInterval: activity that is not written at
+// once (a token used again within minutes) reaches the database when the clock
+// passes FlushInterval, not before; the flusher then waits for the next interval.
+func TestRunFlusherSavesActivityEachInterval(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := newFixture(t)
+	u := f.user(t, "frank", auth.RoleUser)
+	tok, info, _ := f.tokens.Issue(ctx, u, "s", false)
+	lastUsed := func() int64 {
+		var ms sql.NullInt64
+		if err := f.db.R.QueryRow("SELECT last_used_at FROM auth_tokens WHERE token_id = ?", info.ID).Scan(&ms); err != nil {
+			t.Fatal(err)
+		}
+		return ms.Int64
+	}
+	if _, err := f.tokens.Authenticate(ctx, tok); err != nil { // the first use is written at once
+		t.Fatal(err)
+	}
+	others := f.clock.Timers() // e.g. the hasher's memory trim
+	done := make(chan struct{})
+	go func() { _ = f.tokens.RunFlusher(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	f.clock.WaitForTimers(others+1, ctx.Done())
+
+	f.clock.Advance(time.Second)
+	if _, err := f.tokens.Authenticate(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	used := f.clock.Now().UnixMilli()
+	if lastUsed() == used {
+		t.Fatal("activity saved before the interval")
+	}
+	f.clock.Advance(auth.FlushInterval - time.Second)
+	testutil.WaitFor(t, 10*time.Second, "the flush", func() bool { return lastUsed() == used })
+	// Only the flusher's timer is left (the trim fired at 2 s).
+	wait, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	if !f.clock.WaitForTimers(1, wait.Done()) {
+		t.Fatal("the flusher did not wait for the next interval")
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"segue/internal/fail"
 	"segue/internal/secrets"
 	"segue/internal/store"
+	"segue/internal/testutil"
 )
 
 // fixture is the service on a real SQLite database with real users and tokens.
@@ -39,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, clk, nil)
 	users := auth.NewUsers(db, clk, rnd, hasher, kills)
 	tokens, err := auth.NewTokens(db, users, clk, rnd, kills, rnd.Bytes(32), "test-server", 0)
 	if err != nil {
@@ -307,4 +308,31 @@ func TestNoTokenOutlivesItsSecret(t *testing.T) {
 	if err := f.svc.d.DB.R.QueryRow("SELECT count(*) FROM delegated_tokens").Scan(&rows); err != nil || rows != 0 {
 		t.Fatalf("token rows: %d %v", rows, err)
 	}
+}
+
+// TestPruneLoopDropsExpiredRowsEachInterval: the background prune removes a
+// delegated token's row once the clock passes pruneEvery after it expired.
+func TestPruneLoopDropsExpiredRowsEachInterval(t *testing.T) {
+	f := newFixture(t)
+	f.user(t, "alice", "alice@example.com", auth.RoleUser)
+	a, secret := f.app(t, []auth.Scope{auth.ScopeLibraryRead}, "alice@example.com")
+	f.token(t, a, secret, "alice@example.com")
+	rows := func() int {
+		var n int
+		if err := f.svc.d.DB.R.QueryRow("SELECT count(*) FROM delegated_tokens").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if rows() != 1 {
+		t.Fatalf("%d token rows, want 1", rows())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	others := f.clk.Timers() // e.g. the hasher's memory trim
+	done := make(chan struct{})
+	go func() { _ = f.svc.pruneLoop(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	f.clk.WaitForTimers(others+1, ctx.Done())
+	f.clk.Advance(max(pruneEvery, TokenLifetime) + time.Minute)
+	testutil.WaitFor(t, 10*time.Second, "the expired row pruned", func() bool { return rows() == 0 })
 }

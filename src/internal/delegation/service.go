@@ -105,20 +105,17 @@ func (s *Service) Module() feature.Module {
 	}
 }
 
+// pruneEvery is how often pruneLoop removes expired rows.
+const pruneEvery = time.Hour
+
 // pruneLoop keeps the token table small; expired rows are refused on use anyway.
 func (s *Service) pruneLoop(ctx context.Context) error {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-			if err := s.PruneExpired(ctx); err != nil && ctx.Err() == nil {
-				s.d.Log.WithError(err).Warn("could not prune expired delegated tokens")
-			}
+	clock.Every(ctx, s.d.Clock, pruneEvery, func(ctx context.Context) {
+		if err := s.PruneExpired(ctx); err != nil && ctx.Err() == nil {
+			s.d.Log.WithError(err).Warn("could not prune expired delegated tokens")
 		}
-	}
+	})
+	return nil
 }
 
 func (s *Service) forgetUser(userID string) {

@@ -36,7 +36,7 @@ func newFixture(t *testing.T, adjust ...func(*Deps)) *fixture {
 	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
-	users := auth.NewUsers(db, clk, rnd, secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil), kills)
+	users := auth.NewUsers(db, clk, rnd, secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, clk, nil), kills)
 	tokens, err := auth.NewTokens(db, users, clk, rnd, kills, rnd.Bytes(32), "test", 0)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
 )
 
 // MediaPlayerSink hears what the media player watcher learns. Both methods run on
@@ -31,10 +33,16 @@ type Subscriber interface {
 // watcher re-reads every state instead of growing.
 const eventBuffer = 1024
 
+// retryEvery is how long the watcher waits, without a new connection, before
+// trying again on the same one.
+const retryEvery = 30 * time.Second
+
 // WatchMediaPlayers follows HA's media players until ctx ends: on every connection it
 // subscribes to state_changed first and then reads get_states, so no change falls in
-// between; after a drop it does both again on the next connection.
-func WatchMediaPlayers(ctx context.Context, c Subscriber, sink MediaPlayerSink, log logrus.FieldLogger) error {
+// between; after a drop it does both again on the next connection. After a
+// failure on a live connection it retries at the next connection or after
+// retryEvery on clk, whichever comes first.
+func WatchMediaPlayers(ctx context.Context, c Subscriber, sink MediaPlayerSink, clk clock.Clock, log logrus.FieldLogger) error {
 	reconnects, cancel := c.Connections()
 	defer cancel()
 	for {
@@ -45,12 +53,15 @@ func WatchMediaPlayers(ctx context.Context, c Subscriber, sink MediaPlayerSink, 
 		if err != nil {
 			log.WithError(err).Warn("home assistant media players: cannot follow, waiting for the next connection")
 		}
+		retry := clk.NewTimer(retryEvery)
 		select {
 		case <-ctx.Done():
+			retry.Stop()
 			return ctx.Err()
 		case <-reconnects:
-		case <-time.After(30 * time.Second):
+		case <-retry.C():
 		}
+		retry.Stop()
 	}
 }
 

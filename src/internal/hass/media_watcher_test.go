@@ -3,7 +3,9 @@ package hass
 import (
 	"context"
 	"testing"
+	"time"
 
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
 )
 
@@ -47,7 +49,8 @@ func TestWatchMediaPlayersFollowsAndResyncs(t *testing.T) {
 	sink := recordingSink{events: make(chan sinkEvent, 16)}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go WatchMediaPlayers(wctx, client, sink, quietLogger())
+	// A clock that never moves: every resync below comes from a new connection.
+	go WatchMediaPlayers(wctx, client, sink, clocktest.NewFake(time.Unix(0, 0)), quietLogger())
 
 	first := sink.next(t, ctx)
 	if len(first.full) != 2 || first.full[0].EntityID != "media_player.kitchen" || first.full[0].State != "idle" ||

@@ -3,6 +3,8 @@ package library
 import (
 	"context"
 	"time"
+
+	"segue/internal/clock"
 )
 
 // watchDebounce waits for a burst of file-system changes to settle before the
@@ -13,7 +15,7 @@ const watchDebounce = 2 * time.Second
 // StartScan, every ScanInterval, and shortly after watched changes.
 func (l *Library) Run(ctx context.Context) error {
 	if l.watch {
-		w, err := newWatcher(l.log)
+		w, err := newWatcher(l.log, l.clock)
 		if err == nil {
 			l.watcher.Store(w)
 			defer func() { l.watcher.Store(nil); w.close() }()
@@ -21,11 +23,12 @@ func (l *Library) Run(ctx context.Context) error {
 			l.log.WithError(err).Warn("library: file-system watching is not available; rescans run on request and at the interval")
 		}
 	}
+	var interval clock.Timer
 	var tick <-chan time.Time
 	if l.scanInterval > 0 {
-		t := time.NewTicker(l.scanInterval)
-		defer t.Stop()
-		tick = t.C
+		interval = l.clock.NewTimer(l.scanInterval)
+		defer interval.Stop()
+		tick = interval.C()
 	}
 	l.Scan(ctx, true)
 	for {
@@ -40,6 +43,9 @@ func (l *Library) Run(ctx context.Context) error {
 			l.Scan(ctx, true)
 		case <-tick:
 			l.Scan(ctx, true)
+			// The next interval counts from the end of this scan, so a scan
+			// that outlasts the interval is not followed by another at once.
+			interval.Reset(l.scanInterval)
 		case <-changed:
 			l.Scan(ctx, false)
 		}

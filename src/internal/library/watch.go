@@ -7,6 +7,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
 )
 
 // maxWatches bounds the directories watched (each costs a kernel watch); past
@@ -17,6 +19,7 @@ const maxWatches = 8192
 type watcher struct {
 	fs      *fsnotify.Watcher
 	log     *logrus.Logger
+	clock   clock.Clock
 	settled chan struct{}
 	done    chan struct{}
 
@@ -25,12 +28,12 @@ type watcher struct {
 	full    bool
 }
 
-func newWatcher(log *logrus.Logger) (*watcher, error) {
+func newWatcher(log *logrus.Logger, clk clock.Clock) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fs: fw, log: log, settled: make(chan struct{}, 1), done: make(chan struct{}), watched: map[string]bool{}}
+	w := &watcher{fs: fw, log: log, clock: clk, settled: make(chan struct{}, 1), done: make(chan struct{}), watched: map[string]bool{}}
 	go w.loop()
 	return w, nil
 }
@@ -41,7 +44,7 @@ func (w *watcher) close() {
 }
 
 func (w *watcher) loop() {
-	var timer *time.Timer
+	var timer clock.Timer
 	var fire <-chan time.Time
 	for {
 		select {
@@ -55,11 +58,11 @@ func (w *watcher) loop() {
 				return
 			}
 			if timer == nil {
-				timer = time.NewTimer(watchDebounce)
+				timer = w.clock.NewTimer(watchDebounce)
 			} else {
 				timer.Reset(watchDebounce)
 			}
-			fire = timer.C
+			fire = timer.C()
 		case err, ok := <-w.fs.Errors:
 			if !ok {
 				return

@@ -153,7 +153,7 @@ func newFixture(t testing.TB, ctx context.Context) *fixture {
 }
 
 func (f *fixture) follow(t testing.TB) {
-	run(t, func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, f.client, f.reg, quiet()) })
+	run(t, func(ctx context.Context) error { return hass.WatchMediaPlayers(ctx, f.client, f.reg, f.clock, quiet()) })
 }
 
 // call runs a registry command as p and returns its result as JSON.

@@ -67,24 +67,27 @@ func (c *Controller) commands() []api.Command {
 	}
 }
 
-// waitApplied gives the controller loop a moment to act on the new mode so the reply
-// shows the resulting state; it never waits on the signaling server.
+// waitApplied waits until the controller loop has acted on mode m, so the reply
+// shows the resulting state; it never waits on the signaling server (the loop
+// only starts or stops the gateway).
 func (c *Controller) waitApplied(ctx context.Context, m Mode) Info {
-	for i := 0; i < 50; i++ {
-		in := c.Info()
+	// Only a safety net for a loop that is gone (shutdown): the wait ends on
+	// the loop's signal, never by time, so the injected clock has no part here.
+	gone := time.NewTimer(time.Second)
+	defer gone.Stop()
+	for {
 		c.mu.Lock()
-		want := c.wantRunningLocked()
+		in, done, applied := c.infoLocked(), c.appliedMode == m, c.applied
 		c.mu.Unlock()
-		if in.Mode == m && in.Running == want {
+		if done {
 			return in
 		}
-		t := time.NewTimer(10 * time.Millisecond)
 		select {
+		case <-applied:
 		case <-ctx.Done():
-			t.Stop()
 			return in
-		case <-t.C:
+		case <-gone.C:
+			return in
 		}
 	}
-	return c.Info()
 }

@@ -117,6 +117,10 @@ type Controller struct {
 	running   bool
 	connected bool
 	last      Info
+	// appliedMode is the mode Run last acted on; applied is closed and
+	// replaced each time Run has acted (remote_access/configure waits on it).
+	appliedMode Mode
+	applied     chan struct{}
 }
 
 // NewController loads the DTLS identity when there is one, and the persisted mode. A
@@ -136,7 +140,7 @@ func NewController(ctx context.Context, cfg ControllerConfig) (*Controller, erro
 	if cfg.Gateway.SignalingURL == "" {
 		cfg.Gateway.SignalingURL = peer.DefaultSignalingURL
 	}
-	c := &Controller{cfg: cfg, log: cfg.Log, changed: make(chan struct{}, 1), mode: cfg.Mode}
+	c := &Controller{cfg: cfg, log: cfg.Log, changed: make(chan struct{}, 1), mode: cfg.Mode, applied: make(chan struct{})}
 	if cfg.Rand == nil {
 		return nil, fmt.Errorf("remote: controller needs a random source")
 	}
@@ -280,7 +284,7 @@ func (c *Controller) Run(ctx context.Context) {
 	defer stop()
 	for {
 		c.mu.Lock()
-		want := c.wantRunningLocked()
+		want, mode := c.wantRunningLocked(), c.mode
 		c.mu.Unlock()
 		switch {
 		case want && gwCancel == nil:
@@ -307,6 +311,7 @@ func (c *Controller) Run(ctx context.Context) {
 			c.log.Info("remote: remote access stopped")
 		}
 		c.maybePublish(ctx)
+		c.markApplied(mode)
 		select {
 		case <-ctx.Done():
 			return
@@ -348,6 +353,15 @@ func (c *Controller) setRunning(v bool) {
 	if !v {
 		c.connected = false
 	}
+	c.mu.Unlock()
+}
+
+// markApplied tells waitApplied that Run has acted on mode.
+func (c *Controller) markApplied(mode Mode) {
+	c.mu.Lock()
+	c.appliedMode = mode
+	close(c.applied)
+	c.applied = make(chan struct{})
 	c.mu.Unlock()
 }
 

@@ -46,7 +46,10 @@ func newLink(dc *webrtc.DataChannel, rw datachannel.ReadWriteCloserDeadliner) *l
 // write sends one message; the caller holds wmu when several frames must stay together.
 func (l *link) writeLocked(ctx context.Context, data []byte, text bool) error {
 	for l.dc.BufferedAmount() > highWater {
-		t := time.NewTimer(time.Second) // re-check even if a low event was missed
+		// Re-check even if a low event was missed. Real time on purpose: pion
+		// drains the buffer in real time, and a test's fake clock would leave a
+		// missed event unrecovered.
+		t := time.NewTimer(time.Second)
 		select {
 		case <-l.low:
 		case <-t.C:

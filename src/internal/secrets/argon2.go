@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"segue/internal/clock"
 )
 
 // Argon2Params are the argon2id cost settings; they are stored in each hash.
@@ -34,6 +36,7 @@ type Hasher struct {
 	params Argon2Params
 	slots  *fairSlots
 	rand   io.Reader
+	clock  clock.Clock // times the memory trim after a burst
 	dummy  string
 
 	trimPending atomic.Bool
@@ -43,11 +46,11 @@ type Hasher struct {
 // time, shared fairly between clients. trace, when not nil, hears "queued",
 // "start" and "left" (a waiter whose context ended) with the client of each
 // computation (tests assert the order).
-func NewHasher(params Argon2Params, concurrency int, rand io.Reader, trace func(event, client string)) *Hasher {
+func NewHasher(params Argon2Params, concurrency int, rand io.Reader, clk clock.Clock, trace func(event, client string)) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	h := &Hasher{params: params, slots: newFairSlots(concurrency, trace), rand: rand}
+	h := &Hasher{params: params, slots: newFairSlots(concurrency, trace), rand: rand, clock: clk}
 	// The dummy only has to cost a real computation; its key never matches
 	// anything, so it needs no computation of its own.
 	h.dummy = h.encode(make([]byte, 16), make([]byte, 32), params)
@@ -60,7 +63,7 @@ func NewHasher(params Argon2Params, concurrency int, rand io.Reader, trace func(
 func (h *Hasher) release(client string) {
 	h.slots.release(client)
 	if h.slots.idle() && h.trimPending.CompareAndSwap(false, true) {
-		time.AfterFunc(trimDelay, func() {
+		h.clock.AfterFunc(trimDelay, func() {
 			h.trimPending.Store(false)
 			if h.slots.idle() {
 				debug.FreeOSMemory()

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"segue/internal/clock/clocktest"
 )
 
 func TestKeyFile(t *testing.T) {
@@ -39,7 +42,7 @@ func TestKeyFile(t *testing.T) {
 }
 
 func TestArgon2Parameters(t *testing.T) {
-	h := NewHasher(DefaultArgon2, 2, rand.Reader, nil)
+	h := NewHasher(DefaultArgon2, 2, rand.Reader, clocktest.NewFake(time.Unix(0, 0)), nil)
 	enc, err := h.Hash(context.Background(), "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -94,5 +97,36 @@ func TestRandom(t *testing.T) {
 			t.Fatal("repeat")
 		}
 		seen[id] = true
+	}
+}
+
+// TestMemoryTrimmedOnceAfterABurst: when the last computation of a burst ends,
+// one trim is armed for trimDelay later (not one per login), and the next burst
+// arms a new one once it has run.
+func TestMemoryTrimmedOnceAfterABurst(t *testing.T) {
+	clk := clocktest.NewFake(time.Unix(0, 0))
+	h := NewHasher(Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, clk, nil)
+	ctx := context.Background()
+	for range 3 {
+		if _, err := h.Hash(ctx, "pw"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := clk.Timers(); n != 1 {
+		t.Fatalf("%d trims armed after a burst, want 1", n)
+	}
+	clk.Advance(trimDelay - time.Millisecond)
+	if clk.Timers() != 1 || !h.trimPending.Load() {
+		t.Fatal("trimmed before trimDelay")
+	}
+	clk.Advance(time.Millisecond) // returns once the trim has run
+	if clk.Timers() != 0 || h.trimPending.Load() {
+		t.Fatal("the trim did not run at trimDelay")
+	}
+	if _, err := h.Hash(ctx, "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if n := clk.Timers(); n != 1 {
+		t.Fatalf("%d trims armed after the next burst, want 1", n)
 	}
 }

@@ -47,6 +47,8 @@ func (h *hub) startCluster(ctx context.Context, c *redis.Client, r *redisRegistr
 	}()
 
 	go func() {
+		// Real time on purpose: Redis expires the registrations in its own real
+		// time, so the refresh must keep pace with that, whatever cfg.Clock says.
 		t := time.NewTicker(max(h.cfg.RegistrationTTL/3, 100*time.Millisecond))
 		defer t.Stop()
 		for {

@@ -101,7 +101,7 @@ func (s *Server) Close() {
 	go func() { s.handlers.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(s.cfg.ShutdownTimeout):
+	case <-time.After(s.cfg.ShutdownTimeout): // a safety net in real time: only "give up waiting"
 		s.log.Warn("signaling: sockets still open after shutdown timeout")
 	}
 	s.cancel()

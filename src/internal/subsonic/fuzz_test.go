@@ -13,6 +13,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/sirupsen/logrus"
+
 	"segue/internal/apppass"
 	"segue/internal/auth"
 	"segue/internal/clock"
@@ -102,6 +104,13 @@ func validMethod(m string) bool {
 // fuzzHandler builds the endpoint over real parts (no server): SQLite in a
 // temp dir, users, tokens, app-passwords, the throttle.
 func fuzzHandler(tb testing.TB) (*Handler, string) {
+	a, users, _, secret := testAuthenticator(tb, logging.New(io.Discard, "info"))
+	return NewHandler(Deps{Auth: a, Users: users, ServerVersion: "test"}), secret
+}
+
+// testAuthenticator is the authenticator over real parts, with user alice and
+// her app-password (returned), logging to log.
+func testAuthenticator(tb testing.TB, log *logrus.Logger) (*Authenticator, *auth.Users, *store.DB, string) {
 	ctx := context.Background()
 	dir := tb.TempDir()
 	db, err := store.Open(ctx, filepath.Join(dir, "segue.db"))
@@ -112,7 +121,7 @@ func fuzzHandler(tb testing.TB) (*Handler, string) {
 	clk := clock.Real{}
 	rnd := secrets.NewRandom(rand.Reader)
 	kills := &auth.Notifier{}
-	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, nil)
+	hasher := secrets.NewHasher(secrets.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, 2, rand.Reader, clk, nil)
 	users := auth.NewUsers(db, clk, rnd, hasher, kills)
 	tokens, err := auth.NewTokens(db, users, clk, rnd, kills, rnd.Bytes(32), "fuzz", 0)
 	if err != nil {
@@ -130,11 +139,10 @@ func fuzzHandler(tb testing.TB) (*Handler, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	log := logging.New(io.Discard, "info")
 	a := NewAuthenticator(AuthDeps{Passwords: pw, Tokens: tokens, Throttle: auth.NewThrottle(clk), Log: log,
 		LongLived: func(ctx context.Context, id string) (bool, error) {
 			info, err := tokens.Get(ctx, id)
 			return info.IsLongLived, err
 		}})
-	return NewHandler(Deps{Auth: a, Users: users, ServerVersion: "test"}), secret
+	return a, users, db, secret
 }

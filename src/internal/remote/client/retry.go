@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"segue/internal/backoff"
+	"segue/internal/clock"
 	"segue/internal/remote/peer"
 )
 
@@ -18,6 +19,7 @@ type Retry struct {
 	Attempts int // 0 means until ctx ends
 	Initial  time.Duration
 	Max      time.Duration
+	Clock    clock.Clock // times the waits; default clock.Real
 }
 
 // permanent errors are not retried: a wrong ID or an impostor will not get better.
@@ -36,6 +38,9 @@ func DialRetry(ctx context.Context, cfg Config, r Retry) (*Conn, error) {
 	if cfg.Log == nil {
 		cfg.Log = logrus.StandardLogger()
 	}
+	if r.Clock == nil {
+		r.Clock = clock.Real{}
+	}
 	wait := backoff.Backoff{Min: r.Initial, Max: r.Max, Factor: 1.5, Jitter: 0.5}
 	for attempt := 1; ; attempt++ {
 		c, err := Dial(ctx, cfg)
@@ -46,12 +51,8 @@ func DialRetry(ctx context.Context, cfg Config, r Retry) (*Conn, error) {
 			return nil, err
 		}
 		cfg.Log.WithError(err).WithField("attempt", attempt).Info("remote: pairing failed; retrying")
-		t := time.NewTimer(wait.Next())
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if err := clock.Sleep(ctx, r.Clock, wait.Next()); err != nil {
+			return nil, err
 		}
 	}
 }
