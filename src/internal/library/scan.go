@@ -83,7 +83,13 @@ func (l *Library) scanAll(ctx context.Context, full bool) {
 		gone = append(gone, removed...)
 		if err != nil {
 			scanErr = err
-			if l.log != nil {
+			switch {
+			case l.log == nil:
+			case ctx.Err() != nil:
+				// Shutdown (or the caller) ended the scan: nothing is wrong, and
+				// the next start scans again.
+				l.log.WithField("folder", f.Path).Info("library: scan stopped before it finished")
+			default:
 				l.log.WithError(err).WithField("folder", f.Path).Error("library: scan of a music folder failed")
 			}
 		}

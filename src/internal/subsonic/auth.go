@@ -130,7 +130,13 @@ func (a *Authenticator) checkSecret(ctx context.Context, p *Params, ip string, m
 			a.d.Log.WithError(err).Error("a stored Subsonic app-password does not decrypt (tampered or moved row); rotate it")
 			return a.fail(mech, ip, p, "", "undecryptable")
 		}
-		a.d.Log.WithError(err).Warn("subsonic authentication: database unavailable")
+		if ctx.Err() != nil {
+			// The client went away (or the server is stopping) mid-lookup:
+			// nothing is wrong with the database.
+			a.d.Log.WithError(err).Debug("subsonic authentication: request ended before the app-password lookup")
+		} else {
+			a.d.Log.WithError(err).Warn("subsonic authentication: database unavailable")
+		}
 		return nil, errUnavailable // fail closed, and not counted as a wrong password
 	}
 	if !found {
