@@ -15,6 +15,7 @@ import (
 	"segue/internal/apptest"
 	"segue/internal/clock/clocktest"
 	"segue/internal/config"
+	"segue/internal/haaddon"
 	"segue/internal/hass/hasstest"
 	"segue/internal/logging"
 	"segue/internal/testutil"
@@ -24,7 +25,7 @@ import (
 type addonServer struct {
 	App   *app.App
 	Cfg   config.Config
-	Parts *app.HassParts
+	Parts *haaddon.Conn
 	Clock *clocktest.Fake
 	// URL is the public listener; IngressURL the ingress listener (when on loopback).
 	URL        string

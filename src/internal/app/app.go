@@ -26,6 +26,7 @@ import (
 	"segue/internal/delegation"
 	"segue/internal/devicelogin"
 	"segue/internal/feature"
+	"segue/internal/haaddon"
 	"segue/internal/httpx"
 	"segue/internal/libadmin"
 	"segue/internal/library"
@@ -66,7 +67,7 @@ type App struct {
 	ServerID string
 
 	modules             []feature.Module
-	hass                *HassParts
+	hass                *haaddon.Conn
 	proxyHost           *localHost
 	public              http.Handler
 	background          []func(ctx context.Context) error
@@ -149,12 +150,12 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	a.API = api.NewServer(a.Registry, tokens, func(ctx context.Context, c api.ConnInfo) any { return info.get(ctx, c) }, log, apiOpts)
 
 	// Modules: one line per feature.
-	roles := opts.RoleSource
-	if a.hass, err = newHass(cfg, log, a.Clock, opts.Hass); err != nil {
+	if a.hass, err = haaddon.Connect(haaddon.Deps{Config: cfg, Log: log, Clock: a.Clock, Overrides: opts.Hass}); err != nil {
 		return nil, err
 	}
-	if a.hass != nil && roles == nil {
-		roles = a.hass.users.roles()
+	roles := opts.RoleSource
+	if roles == nil {
+		roles = a.hass.Roles()
 	}
 	setup.withHass = a.hass != nil
 	if a.Library, err = openLibrary(ctx, cfg, log, a.Clock, rnd, db); err != nil {
@@ -179,16 +180,12 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
-	var signIn feature.Module
-	providerURL := devicelogin.DefaultProviderURL
-	if a.hass != nil {
-		svc := a.hass.signIn(a.Users, a.Tokens, a.Throttle, a.Random, roles, cfg)
-		signIn, providerURL = svc.Module(), svc.AuthorizationURL
-	}
+	haSignIn, providerURL := a.hass.SignIn(haaddon.SignInDeps{Users: a.Users, Tokens: a.Tokens, Throttle: a.Throttle,
+		Random: a.Random, Roles: roles})
 	modules := []feature.Module{
 		a.hass.Module(),
-		signIn,
-		{Name: "library", Background: []func(context.Context) error{a.Library.Run}},
+		haSignIn,
+		a.Library.Module(),
 		libadmin.New(libadmin.Deps{Library: a.Library, Publish: a.API.PublishTo, Clock: a.Clock}),
 		musicSvc.Module(),
 		playersMod,

@@ -8,6 +8,7 @@ import (
 
 	"segue/internal/auth"
 	"segue/internal/feature"
+	"segue/internal/haaddon"
 	"segue/internal/hass"
 	"segue/internal/music"
 	"segue/internal/players"
@@ -30,7 +31,7 @@ func (a *App) playersModule(ctx context.Context, rnd io.Reader, tracks *music.Mo
 	case cfg.HomeAssistantToken != "":
 		base := cfg.HomeAssistantURL
 		if base == "" {
-			base = DefaultHomeAssistantURL
+			base = haaddon.DefaultCoreURL
 		}
 		wsURL, err := hass.CoreWebsocketURL(base)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"segue/internal/api"
 	"segue/internal/clock"
 	"segue/internal/config"
+	"segue/internal/haaddon"
 	"segue/internal/hass"
 	"segue/internal/players"
 	"segue/internal/remote"
@@ -25,7 +26,7 @@ import (
 // gateway bridges data channels in-process to the command API and proxies HTTP
 // to the public handler only, less the speakers' stream route.
 func newRemote(ctx context.Context, cfg config.Config, log *logrus.Logger, clk clock.Clock, rnd io.Reader, db *store.DB,
-	apiSrv *api.Server, public http.Handler, h *HassParts, onChange func(context.Context, remote.Info), proxyHost func() string) (*remote.Controller, error) {
+	apiSrv *api.Server, public http.Handler, h *haaddon.Conn, onChange func(context.Context, remote.Info), proxyHost func() string) (*remote.Controller, error) {
 	mode, err := remote.ParseMode(cfg.RemoteAccess)
 	if err != nil {
 		return nil, err
