@@ -111,7 +111,7 @@ func startPlayersOverHA(t *testing.T, ctx context.Context) *playersOverHA {
 	bg, stop := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
 	go func() { _ = hc.Run(bg); done <- struct{}{} }()
-	go func() { _ = hass.WatchMediaPlayers(bg, hc, registry, log); done <- struct{}{} }()
+	go func() { _ = hass.WatchMediaPlayers(bg, hc, registry, clk, log); done <- struct{}{} }()
 	t.Cleanup(func() { stop(); <-done; <-done })
 	return p
 }
