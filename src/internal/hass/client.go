@@ -26,11 +26,9 @@ type ClientOptions struct {
 
 	MinBackoff time.Duration // default 1 s
 	MaxBackoff time.Duration // default 1 min
-	// Sleep waits between reconnect attempts; tests inject one that returns at once.
-	Sleep func(ctx context.Context, d time.Duration) error
 	// PingInterval is the heartbeat period; 0 means 30 s, negative disables it.
 	PingInterval time.Duration
-	Clock        clock.Clock // times the heartbeat; default clock.Real
+	Clock        clock.Clock // times the heartbeat and the reconnect waits; default clock.Real
 }
 
 // Client keeps one authenticated websocket to HA Core open, reconnecting with backoff.
@@ -69,9 +67,6 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if opts.MaxBackoff < opts.MinBackoff {
 		opts.MaxBackoff = max(time.Minute, opts.MinBackoff)
 	}
-	if opts.Sleep == nil {
-		opts.Sleep = SleepContext
-	}
 	if opts.PingInterval == 0 {
 		opts.PingInterval = 30 * time.Second
 	}
@@ -102,7 +97,7 @@ func (c *Client) Run(ctx context.Context) error {
 			wait := retry.Next()
 			c.log.WithError(err).WithFields(logrus.Fields{"url": target, "retry_in": wait}).
 				Warn("home assistant websocket: cannot connect")
-			if err := c.opts.Sleep(ctx, wait); err != nil {
+			if err := clock.Sleep(ctx, c.opts.Clock, wait); err != nil {
 				return err
 			}
 			continue
@@ -121,7 +116,7 @@ func (c *Client) Run(ctx context.Context) error {
 		}
 		wait := retry.Next()
 		c.log.WithError(conn.Err()).WithField("retry_in", wait).Warn("home assistant websocket: connection lost")
-		if err := c.opts.Sleep(ctx, wait); err != nil {
+		if err := clock.Sleep(ctx, c.opts.Clock, wait); err != nil {
 			return err
 		}
 	}

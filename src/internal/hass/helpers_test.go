@@ -9,6 +9,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
 )
 
@@ -32,23 +33,24 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
-// waitLog records the reconnect waits a client asked for; after limit waits it blocks
-// until the client stops, so a client that can never connect does not spin.
+// waitLog records the reconnect waits a client asked for: it moves the client's
+// fake clock to each wait's end as soon as it is armed, up to limit waits, after
+// which the client waits for good, so a client that can never connect does not spin.
 type waitLog struct {
 	mu    sync.Mutex
 	waits []time.Duration
-	limit int
 }
 
-func (w *waitLog) sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	full := len(w.waits) >= w.limit
-	w.mu.Unlock()
-	if full {
-		<-ctx.Done()
+func (w *waitLog) follow(ctx context.Context, clk *clocktest.Fake, limit int) {
+	for range limit {
+		if !clk.WaitForTimers(1, ctx.Done()) {
+			return
+		}
+		d := clk.AdvanceToNext()
+		w.mu.Lock()
+		w.waits = append(w.waits, d)
+		w.mu.Unlock()
 	}
-	return ctx.Err()
 }
 
 func (w *waitLog) get() []time.Duration {
@@ -57,24 +59,31 @@ func (w *waitLog) get() []time.Duration {
 	return append([]time.Duration(nil), w.waits...)
 }
 
-// runClient starts a reconnecting client; its waits are instant and recorded.
+// runClient starts a reconnecting client on a fake clock; its waits end at once
+// and are recorded.
 func runClient(t *testing.T, url, token string) (*Client, *waitLog) {
 	t.Helper()
-	waits := &waitLog{limit: 5}
+	waits := &waitLog{}
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	c, err := NewClient(ClientOptions{
-		URL: url, Token: token, Logger: quietLogger(), PingInterval: -1, Sleep: waits.sleep,
+		URL: url, Token: token, Logger: quietLogger(), PingInterval: -1, Clock: clk,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done := make(chan struct{}, 2)
 	go func() {
-		defer close(done)
+		defer func() { done <- struct{}{} }()
 		c.Run(ctx)
+	}()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		waits.follow(ctx, clk, 5)
 	}()
 	t.Cleanup(func() {
 		cancel()
+		<-done
 		<-done
 	})
 	return c, waits

@@ -39,7 +39,7 @@ func newBenchFixture(b *testing.B, ctx context.Context, limit int) (*fixture, *a
 	owner := f.core.AddUser(hasstest.User{Username: "owner", IsActive: true, GroupIDs: []string{hasstest.AdminGroup}})
 	if f.client, err = hass.NewClient(hass.ClientOptions{URL: f.core.WebsocketURL(), Token: f.core.CreateLongLivedToken(owner.ID),
 		Logger: quiet(), PingInterval: -1, CallTimeout: 5 * time.Minute,
-		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}); err != nil {
+		MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}); err != nil {
 		b.Fatal(err)
 	}
 	run(b, f.client.Run)

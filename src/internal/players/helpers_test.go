@@ -119,7 +119,7 @@ func startHADirect(t testing.TB, clk *clocktest.Fake) (*hasstest.Core, *hass.Cli
 func startClient(t testing.TB, url, token string) *hass.Client {
 	t.Helper()
 	client, err := hass.NewClient(hass.ClientOptions{URL: url, Token: token, Logger: quiet(), PingInterval: -1,
-		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+		MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -174,3 +174,24 @@ func (t *fakeTimer) Reset(d time.Duration) bool {
 	}
 	return armed
 }
+
+// AdvanceToNext moves the clock to the earliest armed timer's deadline, fires
+// what is due then, and returns how far it moved (0 when no timer is armed), so
+// a test can follow a schedule of waits it does not know in advance.
+func (f *Fake) AdvanceToNext() time.Duration {
+	f.mu.Lock()
+	if len(f.timers) == 0 {
+		f.mu.Unlock()
+		return 0
+	}
+	next := f.timers[0].when
+	for _, t := range f.timers[1:] {
+		if t.when.Before(next) {
+			next = t.when
+		}
+	}
+	d := max(next.Sub(f.now), 0)
+	f.mu.Unlock()
+	f.Advance(d)
+	return d
+}

@@ -99,3 +99,24 @@ func TestFakeNewTimerSendsWhenAdvancedAndResetRearms(t *testing.T) {
 	default:
 	}
 }
+
+func TestAdvanceToNextMovesToTheEarliestDeadline(t *testing.T) {
+	start := time.Unix(0, 0)
+	f := NewFake(start)
+	if f.AdvanceToNext() != 0 || !f.Now().Equal(start) {
+		t.Fatal("moved with no timer armed")
+	}
+	late, early := f.NewTimer(time.Hour), f.NewTimer(time.Minute)
+	if d := f.AdvanceToNext(); d != time.Minute {
+		t.Fatalf("moved %v, want 1m", d)
+	}
+	select {
+	case <-early.C():
+	default:
+		t.Fatal("the earliest timer did not fire")
+	}
+	if d := f.AdvanceToNext(); d != time.Hour-time.Minute {
+		t.Fatalf("moved %v, want 59m", d)
+	}
+	<-late.C()
+}
