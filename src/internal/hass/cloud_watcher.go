@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"segue/internal/clock"
 )
 
 // DefaultCloudPollInterval is how often cloud/status is re-read; HA has no push for it.
@@ -19,9 +21,8 @@ type CoreConnection interface {
 // CloudWatcherOptions configures a CloudWatcher.
 type CloudWatcherOptions struct {
 	Interval time.Duration // default DefaultCloudPollInterval
-	// After makes the poll timer; tests inject a channel they fire by hand. Default time.After.
-	After  func(time.Duration) <-chan time.Time
-	Logger logrus.FieldLogger
+	Clock    clock.Clock   // times the polls; default clock.Real
+	Logger   logrus.FieldLogger
 }
 
 // CloudWatcher polls cloud/status periodically and after every reconnect, and tells
@@ -29,7 +30,7 @@ type CloudWatcherOptions struct {
 type CloudWatcher struct {
 	conn     CoreConnection
 	interval time.Duration
-	after    func(time.Duration) <-chan time.Time
+	clock    clock.Clock
 	log      logrus.FieldLogger
 	status   fanout[CloudStatus]
 }
@@ -39,13 +40,13 @@ func NewCloudWatcher(conn CoreConnection, opts CloudWatcherOptions) *CloudWatche
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultCloudPollInterval
 	}
-	if opts.After == nil {
-		opts.After = time.After
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
 	}
 	if opts.Logger == nil {
 		opts.Logger = logrus.StandardLogger()
 	}
-	return &CloudWatcher{conn: conn, interval: opts.Interval, after: opts.After,
+	return &CloudWatcher{conn: conn, interval: opts.Interval, clock: opts.Clock,
 		log: opts.Logger.WithField("component", "hass.cloud")}
 }
 
@@ -83,12 +84,15 @@ func (w *CloudWatcher) Poll(ctx context.Context) (CloudStatus, error) {
 func (w *CloudWatcher) Run(ctx context.Context) error {
 	reconnects, cancel := w.conn.Connections()
 	defer cancel()
+	next := w.clock.NewTimer(w.interval)
+	defer next.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-reconnects:
-		case <-w.after(w.interval):
+		case <-next.C():
+			next.Reset(w.interval)
 		}
 		if _, err := w.Poll(ctx); err != nil && ctx.Err() == nil {
 			w.log.WithError(err).Warn("home assistant cloud status: poll failed")

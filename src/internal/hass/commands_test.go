@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"segue/internal/clock/clocktest"
 	"segue/internal/hass/hasstest"
 )
 
@@ -15,11 +16,15 @@ func TestCloudWatcherObservesTransitions(t *testing.T) {
 	core, sup := startFakes(t)
 	ctx := testContext(t)
 	client, _ := runClient(t, sup.WebsocketURL(), sup.Token())
-	tick := make(chan time.Time)
-	w := NewCloudWatcher(client, CloudWatcherOptions{
-		Interval: time.Hour, Logger: quietLogger(),
-		After: func(time.Duration) <-chan time.Time { return tick },
-	})
+	clk := clocktest.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	w := NewCloudWatcher(client, CloudWatcherOptions{Interval: time.Hour, Logger: quietLogger(), Clock: clk})
+	tick := func() { // the next poll's time comes once the watcher waits for it
+		t.Helper()
+		if !clk.WaitForTimers(1, ctx.Done()) {
+			t.Fatal("the watcher does not wait for its next poll")
+		}
+		clk.Advance(time.Hour)
+	}
 	events, cancel := w.Subscribe()
 	defer cancel()
 	go w.Run(ctx)
@@ -40,13 +45,13 @@ func TestCloudWatcherObservesTransitions(t *testing.T) {
 		t.Fatalf("initial %+v, want available and logged out", st)
 	}
 	core.SetCloud(hasstest.CloudLoggedInNoSubscription)
-	tick <- time.Time{}
+	tick()
 	st = next("login")
 	if !st.LoggedIn || st.ActiveSubscription || st.Subscribed() {
 		t.Fatalf("after login %+v, want logged in without subscription", st)
 	}
 	core.SetCloud(hasstest.CloudActive)
-	tick <- time.Time{}
+	tick()
 	st = next("subscription")
 	if !st.Subscribed() || st.Cloud != "connected" {
 		t.Fatalf("after subscribing %+v, want an active subscription", st)
