@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -115,7 +114,7 @@ func New(ctx context.Context, cfg config.Config, log *logrus.Logger, opts Option
 	if opts.Argon2 != nil {
 		params = *opts.Argon2
 	}
-	slots := max(2, runtime.NumCPU())
+	slots := secrets.DefaultHashSlots(params)
 	if opts.HashSlots > 0 {
 		slots = opts.HashSlots
 	}
