@@ -28,7 +28,7 @@ type Options struct {
 	// this long (default 90 s: MA's login screen sends `time` every 60 s and
 	// must stay usable; the transport bounds how many such sockets exist).
 	AuthTimeout  time.Duration
-	QueueSize    int // outgoing messages buffered per connection
+	QueueSize    int // outgoing messages a connection may have waiting (nothing is allocated up front)
 	PartialBatch int // items per partial result
 	MaxInFlight  int // concurrent commands per connection
 	// MaxPerSecond closes an unauthenticated connection that sends more messages

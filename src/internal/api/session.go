@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"segue/internal/auth"
+	"segue/internal/clock"
 	"segue/internal/fail"
 )
 
@@ -22,7 +23,8 @@ type Session struct {
 	lastSeen time.Time // last message, for the unauthenticated idle timeout
 	promoted bool      // info.Promote was called
 
-	out       chan []byte
+	out       outbox
+	authTimer clock.Timer // the unauthenticated idle deadline; guarded by mu
 	done      chan struct{}
 	closeOnce sync.Once
 	handlers  sync.WaitGroup
@@ -41,8 +43,13 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 		s.refuseBeforeSetup(ctx, c, info)
 		return
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	sess := &Session{srv: s, conn: c, info: info, p: info.Principal,
-		out: make(chan []byte, s.opts.QueueSize), done: make(chan struct{}), inflight: make(chan struct{}, s.opts.MaxInFlight)}
+		done: make(chan struct{}), inflight: make(chan struct{}, s.opts.MaxInFlight)}
+	sess.out = outbox{max: s.opts.QueueSize,
+		send:   func(msg []byte) error { return c.Send(ctx, msg) },
+		failed: func() { sess.close(1011, "write failed") }}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -59,15 +66,10 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 		s.wg.Done()
 	}()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	writerDone := make(chan struct{})
-	go func() { defer close(writerDone); sess.writeLoop(ctx) }()
-
 	sess.enqueueJSON(s.serverInfo(ctx, info))
 	if info.Principal == nil {
 		sess.touch()
-		go sess.closeWhenIdleUnauthenticated(ctx)
+		sess.armAuthDeadline()
 	}
 	for {
 		msg, err := c.Receive(ctx)
@@ -87,7 +89,7 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 	sess.close(1000, "")
 	cancel()
 	sess.handlers.Wait()
-	<-writerDone
+	sess.out.wait()
 }
 
 // touch notes activity of the peer (for the unauthenticated idle timeout).
@@ -98,34 +100,41 @@ func (sess *Session) touch() {
 	sess.mu.Unlock()
 }
 
-// closeWhenIdleUnauthenticated closes the session once it has been silent
-// and unauthenticated for AuthTimeout on the session clock: its timer fires
-// when the limit would be reached and, after activity, re-arms for the rest.
-func (sess *Session) closeWhenIdleUnauthenticated(ctx context.Context) {
+// armAuthDeadline closes the session once it has been silent and unauthenticated
+// for AuthTimeout on the session clock: the timer fires when the limit would be
+// reached and, after activity, re-arms for the rest; signing in disarms it. No
+// goroutine waits meanwhile.
+func (sess *Session) armAuthDeadline() {
 	limit, clk := sess.srv.opts.AuthTimeout, sess.srv.opts.Clock
-	t := clk.NewTimer(limit)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-sess.done:
-			return
-		case <-t.C():
-		}
+	var check func()
+	check = func() {
 		sess.mu.Lock()
-		p, last := sess.p, sess.lastSeen
+		if sess.p != nil || sess.closed() {
+			sess.mu.Unlock()
+			return
+		}
+		idle := clk.Now().Sub(sess.lastSeen)
+		if idle < limit {
+			sess.authTimer = clk.AfterFunc(limit-idle, check)
+			sess.mu.Unlock()
+			return
+		}
 		sess.mu.Unlock()
-		if p != nil {
-			return
-		}
-		idle := clk.Now().Sub(last)
-		if idle >= limit {
-			sess.close(1008, "authentication timeout")
-			return
-		}
-		t.Reset(limit - idle)
+		sess.close(1008, "authentication timeout")
 	}
+	sess.mu.Lock()
+	sess.authTimer = clk.AfterFunc(limit, check)
+	sess.mu.Unlock()
+}
+
+// disarmAuthDeadline stops the unauthenticated idle deadline (signed in, or closed).
+func (sess *Session) disarmAuthDeadline() {
+	sess.mu.Lock()
+	if sess.authTimer != nil {
+		sess.authTimer.Stop()
+		sess.authTimer = nil
+	}
+	sess.mu.Unlock()
 }
 
 // flooding counts a message of an unauthenticated peer and reports whether it
@@ -163,25 +172,14 @@ func (sess *Session) Principal() *auth.Principal { return sess.principal() }
 func (sess *Session) close(code int, reason string) {
 	sess.closeOnce.Do(func() {
 		close(sess.done)
+		sess.out.close()
+		sess.disarmAuthDeadline()
 		_ = sess.conn.Close(code, reason)
 	})
 }
 
-func (sess *Session) writeLoop(ctx context.Context) {
-	for {
-		select {
-		case <-sess.done:
-			return
-		case msg := <-sess.out:
-			if err := sess.conn.Send(ctx, msg); err != nil {
-				sess.close(1011, "write failed")
-				return
-			}
-		}
-	}
-}
-
-// enqueueJSON queues a reply; a client that cannot keep up loses the connection
+// enqueueJSON sends a reply (on the calling goroutine when the socket is free,
+// else queued); a client that cannot keep up loses the connection
 // rather than silently missing replies.
 func (sess *Session) enqueueJSON(v any) {
 	msg, err := json.Marshal(v)
@@ -189,21 +187,13 @@ func (sess *Session) enqueueJSON(v any) {
 		sess.srv.log.WithError(err).Error("reply not serialisable")
 		msg, _ = json.Marshal(errorMessage(nil, fail.Internal(err)))
 	}
-	select {
-	case sess.out <- msg:
-	case <-sess.done:
-	default:
+	if !sess.out.write(msg) {
 		sess.close(1008, "client too slow")
 	}
 }
 
 // enqueueEvent drops the event when the queue is full: events are not replies.
-func (sess *Session) enqueueEvent(msg []byte) {
-	select {
-	case sess.out <- msg:
-	default:
-	}
-}
+func (sess *Session) enqueueEvent(msg []byte) { sess.out.push(msg) }
 
 func (sess *Session) handle(ctx context.Context, raw []byte) {
 	msg, err := DecodeCommand(raw)
@@ -290,5 +280,6 @@ func (sess *Session) authenticate(ctx context.Context, msg CommandMessage) any {
 	sess.mu.Lock()
 	sess.p = &pc
 	sess.mu.Unlock()
+	sess.disarmAuthDeadline()
 	return SuccessMessage{MessageID: orNull(msg.MessageID), Result: map[string]any{"authenticated": true, "user": pc.User}}
 }

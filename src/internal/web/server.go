@@ -76,8 +76,11 @@ func New(d Deps) *Server {
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   4096,
-		WriteBufferSize:  4096,
+		// Idle sockets are the common case, so they hold no buffers of their own:
+		// reads reuse the 4 KiB reader net/http already made for the connection
+		// (size 0), and writes borrow a 4 KiB buffer from a pool for one message.
+		WriteBufferSize: 4096,
+		WriteBufferPool: &sync.Pool{},
 		// Browsers reach the public listener from any LAN origin; a socket there
 		// still has to authenticate (no cookies), so the Origin grants nothing. On
 		// the ingress listener HA's session cookie signs the socket in, so it must
