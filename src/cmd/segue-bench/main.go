@@ -22,10 +22,10 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: segue-bench plain-http|gorilla-echo|ws-load|http-load|gen-library|probe [flags]")
+		fmt.Fprintln(os.Stderr, "usage: segue-bench plain-http|gorilla-echo|ws-load|ws-idle|login-burst|http-load|gen-library|probe [flags]")
 		os.Exit(2)
 	}
-	if runMediaCommand(os.Args[1], os.Args[2:]) {
+	if runMediaCommand(os.Args[1], os.Args[2:]) || runSocketCommand(os.Args[1], os.Args[2:]) {
 		return
 	}
 	if os.Args[1] == "http-load" {
