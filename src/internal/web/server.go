@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -226,16 +227,32 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Too many connections", http.StatusServiceUnavailable)
 		return
 	}
-	defer func() {
+	release := func() {
 		mu.Lock()
 		held.release(peer)
 		mu.Unlock()
-	}()
+	}
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return // the upgrader already answered
 	}
-	s.d.API.ServeConn(r.Context(), newWSConn(c, api.MaxMessageBytes, s.d.Clock), info)
+	// The socket outlives this handler. Returning lets net/http drop the request's
+	// goroutine (its stack deepened by the middleware), its response buffers and
+	// request copies, which every idle socket would otherwise keep. The session
+	// keeps the request's values but not its cancellation, which net/http fires
+	// on return; API.Shutdown ends sessions.
+	ctx := context.WithoutCancel(r.Context())
+	go func() {
+		defer release()
+		defer func() {
+			if v := recover(); v != nil {
+				s.d.Log.Errorf("websocket session panicked: %v\n%s", v, debug.Stack())
+				_ = c.Close()
+			}
+		}()
+		s.d.API.ServeConn(ctx, newWSConn(c, api.MaxMessageBytes, s.d.Clock), info)
+	}()
 }
 
 // writeError answers a domain error as plain text with the mapped status.
