@@ -67,8 +67,6 @@ type GatewayConfig struct {
 	Clock     clock.Clock
 	Limits    Limits
 	Backoff   backoff.Backoff // reconnects; zero: signaling.DefaultBackoff (MA's 10 s doubling to 300 s)
-	// After waits between reconnects (tests shorten or observe it); default time.After.
-	After func(d time.Duration) <-chan time.Time
 	// OnState is told when registration is gained or lost (no blocking).
 	OnState func(connected bool)
 	Dialer  *websocket.Dialer
@@ -136,9 +134,6 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 	}
 	if cfg.ProxyHost == "" {
 		cfg.ProxyHost = "localhost"
-	}
-	if cfg.After == nil {
-		cfg.After = time.After
 	}
 	if cfg.Dialer == nil {
 		cfg.Dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}

@@ -19,7 +19,7 @@ func (g *Gateway) Run(ctx context.Context) {
 		Dial:       signaling.DialOptions{Dialer: g.cfg.Dialer, MaxMessageBytes: signalReadLimit},
 		Backoff:    g.cfg.Backoff,
 		ICEServers: func(ctx context.Context) []peer.ICEServer { return announced(g.cfg.ICE.RegisterICEServers(ctx)) },
-		After:      g.cfg.After,
+		Clock:      g.cfg.Clock,
 		OnDown: func(err error, wait time.Duration) {
 			g.setConnected(false)
 			if signaling.IsReplaced(err) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"segue/internal/backoff"
+	"segue/internal/clock"
 )
 
 // nextWait is the wait before re-registering after err: the schedule's next
@@ -30,10 +31,10 @@ func DefaultBackoff() backoff.Backoff {
 // KeepOptions configure KeepRegistered.
 type KeepOptions struct {
 	Dial       DialOptions
-	Backoff    backoff.Backoff                        // zero: DefaultBackoff
-	ICEServers func(ctx context.Context) []ICEServer  // fresh list per registration; nil = none
-	OnDown     func(err error, wait time.Duration)    // each failure, before waiting (log; warn on IsReplaced)
-	After      func(d time.Duration) <-chan time.Time // default time.After; tests may speed it up
+	Backoff    backoff.Backoff                       // zero: DefaultBackoff
+	ICEServers func(ctx context.Context) []ICEServer // fresh list per registration; nil = none
+	OnDown     func(err error, wait time.Duration)   // each failure, before waiting (log; warn on IsReplaced)
+	Clock      clock.Clock                           // times the waits; default clock.Real
 }
 
 // KeepRegistered keeps a gateway registered under remoteID until ctx ends: it
@@ -41,9 +42,9 @@ type KeepOptions struct {
 // ctx ends), and re-registers after the backoff when the socket is lost — including
 // when the signaling server restarts. It returns ctx.Err().
 func KeepRegistered(ctx context.Context, url, remoteID string, o KeepOptions, serve func(ctx context.Context, g *Gateway)) error {
-	after := o.After
-	if after == nil {
-		after = time.After
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.Real{}
 	}
 	b := o.Backoff
 	if b.Min <= 0 {
@@ -72,10 +73,8 @@ func KeepRegistered(ctx context.Context, url, remoteID string, o KeepOptions, se
 		if o.OnDown != nil {
 			o.OnDown(err, wait)
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-after(wait):
+		if err := clock.Sleep(ctx, clk, wait); err != nil {
+			return err
 		}
 	}
 }
