@@ -37,8 +37,9 @@
 // send queue (256 frames / 1 MiB; a reader too slow to drain it is dropped with 1008);
 // a gateway holds at most MaxSessionsPerGateway (32) sessions, at most
 // MaxSessionsPerClientIP (8) of them from one client address, and a socket holds one
-// session at a time; protocol pings and JSON pings every 30 s, and a socket silent for
-// two periods (plus the write timeout) is closed. The client IP is the TCP peer, or the last
+// session at a time; protocol pings and JSON pings every 30 s, and a socket that leaves
+// a ping unanswered for a period plus the write timeout is closed (wsx.Keepalive on
+// Config.Clock). The client IP is the TCP peer, or the last
 // X-Forwarded-For entry when TrustForwardedFor is set.
 //
 // Cluster: with RedisURL, each node keeps its own sockets and publishes registrations
