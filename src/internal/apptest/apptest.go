@@ -247,6 +247,23 @@ func (w *WS) ReadJSON(v any) error {
 	return w.C.ReadJSON(v)
 }
 
+// ReadNonLibrary reads the next frame that is not the library's own news (scan
+// progress as tasks_updated, media_item_* changes): a server's demo folder is
+// scanned at start on its own schedule, so such frames can come at any point.
+// It gives up at deadline.
+func (w *WS) ReadNonLibrary(deadline time.Time) (Reply, error) {
+	_ = w.C.SetReadDeadline(deadline)
+	for {
+		var r Reply
+		if err := w.C.ReadJSON(&r); err != nil {
+			return r, err
+		}
+		if r.Event != "tasks_updated" && !strings.HasPrefix(r.Event, "media_item_") {
+			return r, nil
+		}
+	}
+}
+
 // Send sends a command and returns its message_id.
 func (w *WS) Send(command string, args any) string {
 	w.t.Helper()

@@ -201,15 +201,12 @@ func TestChangeEventsAudience(t *testing.T) {
 	benWS.Command("auth", map[string]any{"token": ben})
 	anonWS := apptest.DialWS(t, s.URL, nil)
 	s.MustCall(t, ann, "auth/token/create", map[string]any{"name": "phone"}, nil)
-	var ev apptest.Reply
-	if err := annWS.ReadJSON(&ev); err != nil || ev.Event != "tokens_updated" {
-		t.Fatalf("ann did not get tokens_updated: %+v %v", ev, err)
+	if ev, err := annWS.ReadNonLibrary(time.Now().Add(10 * time.Second)); err != nil || ev.Event != "tokens_updated" {
+		t.Fatalf("ann did not get tokens_updated: %s %v", ev.Event, err)
 	}
 	for name, ws := range map[string]*apptest.WS{"ben": benWS, "anonymous": anonWS} {
-		_ = ws.C.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-		var got apptest.Reply
-		if err := ws.C.ReadJSON(&got); err == nil {
-			t.Errorf("%s received %+v", name, got)
+		if got, err := ws.ReadNonLibrary(time.Now().Add(300 * time.Millisecond)); err == nil {
+			t.Errorf("%s received %s %s", name, got.Event, got.MessageID)
 		}
 	}
 }
