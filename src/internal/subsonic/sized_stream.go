@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -124,14 +123,8 @@ func (t *Transcoder) transcodeSized(w http.ResponseWriter, r *http.Request, src 
 	start := float64(offset) + float64(part.first)/bytesPerSecond
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, t.ffmpeg, sizedArgs(tg, bitRate, start, float64(send)/bytesPerSecond+sizedExtra)...)
-	cmd.ExtraFiles = []*os.File{src}
-	cmd.WaitDelay = 2 * time.Second
-	out, err := cmd.StdoutPipe()
+	cmd, out, err := t.start(ctx, src, sizedArgs(tg, bitRate, start, float64(send)/bytesPerSecond+sizedExtra))
 	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
 		return err
 	}
 	w.WriteHeader(status)

@@ -128,14 +128,8 @@ func (t *Transcoder) transcode(w http.ResponseWriter, r *http.Request, src *os.F
 	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, t.ffmpeg, ffmpegArgs(tg, bitRate, req.TimeOffset)...)
-	cmd.ExtraFiles = []*os.File{src}
-	cmd.WaitDelay = 2 * time.Second
-	out, err := cmd.StdoutPipe()
+	cmd, out, err := t.start(ctx, src, ffmpegArgs(tg, bitRate, req.TimeOffset))
 	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
@@ -148,6 +142,21 @@ func (t *Transcoder) transcode(w http.ResponseWriter, r *http.Request, src *os.F
 		return copyErr
 	}
 	return waitErr
+}
+
+// start runs ffmpeg with src as descriptor 3 until ctx ends; out is its standard output.
+func (t *Transcoder) start(ctx context.Context, src *os.File, args []string) (*exec.Cmd, io.Reader, error) {
+	cmd := exec.CommandContext(ctx, t.ffmpeg, args...)
+	cmd.ExtraFiles = []*os.File{src}
+	cmd.WaitDelay = 2 * time.Second
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	return cmd, out, nil
 }
 
 func ffmpegArgs(tg outputFormat, bitRate, offset int) []string {
