@@ -26,11 +26,31 @@ type Trickle struct {
 	log  logrus.FieldLogger
 	send func(signaling.ICECandidate)
 
-	mu        sync.Mutex
-	sent      bool // our description is out
-	local     []signaling.ICECandidate
-	remoteSet bool
-	remote    []webrtc.ICECandidateInit
+	mu     sync.Mutex
+	local  gate[signaling.ICECandidate]  // opens when our description is out
+	remote gate[webrtc.ICECandidateInit] // opens when the peer's is set
+}
+
+// gate holds values (at most maxQueuedCandidates) until it opens; the caller holds
+// Trickle.mu.
+type gate[T any] struct {
+	open bool
+	held []T
+}
+
+// pass reports whether v may go now; if not, v is held (or dropped when full).
+func (g *gate[T]) pass(v T) bool {
+	if !g.open && len(g.held) < maxQueuedCandidates {
+		g.held = append(g.held, v)
+	}
+	return g.open
+}
+
+// release opens the gate and returns what it held.
+func (g *gate[T]) release() []T {
+	held := g.held
+	g.open, g.held = true, nil
+	return held
 }
 
 // NewTrickle takes over pc's OnICECandidate. send hands a local candidate to the
@@ -49,24 +69,18 @@ func (t *Trickle) onLocal(c *webrtc.ICECandidate) {
 	j := c.ToJSON()
 	cand := signaling.ICECandidate{Candidate: j.Candidate, SDPMid: j.SDPMid, SDPMLineIndex: j.SDPMLineIndex, UsernameFragment: j.UsernameFragment}
 	t.mu.Lock()
-	if !t.sent {
-		if len(t.local) < maxQueuedCandidates {
-			t.local = append(t.local, cand)
-		}
-		t.mu.Unlock()
-		return
-	}
+	now := t.local.pass(cand)
 	t.mu.Unlock()
-	t.send(cand)
+	if now {
+		t.send(cand)
+	}
 }
 
 // DescriptionSent releases the local candidates held until our offer or answer was
 // handed to the signaling connection.
 func (t *Trickle) DescriptionSent() {
 	t.mu.Lock()
-	t.sent = true
-	held := t.local
-	t.local = nil
+	held := t.local.release()
 	t.mu.Unlock()
 	for _, c := range held {
 		t.send(c)
@@ -80,9 +94,7 @@ func (t *Trickle) SetRemoteDescription(sd webrtc.SessionDescription) error {
 		return err
 	}
 	t.mu.Lock()
-	t.remoteSet = true
-	queued := t.remote
-	t.remote = nil
+	queued := t.remote.release()
 	t.mu.Unlock()
 	for _, c := range queued {
 		t.add(c)
@@ -104,15 +116,11 @@ func (t *Trickle) Remote(data json.RawMessage) {
 	}
 	init := webrtc.ICECandidateInit{Candidate: c.Candidate, SDPMid: c.SDPMid, SDPMLineIndex: c.SDPMLineIndex, UsernameFragment: c.UsernameFragment}
 	t.mu.Lock()
-	if !t.remoteSet {
-		if len(t.remote) < maxQueuedCandidates {
-			t.remote = append(t.remote, init)
-		}
-		t.mu.Unlock()
-		return
-	}
+	now := t.remote.pass(init)
 	t.mu.Unlock()
-	t.add(init)
+	if now {
+		t.add(init)
+	}
 }
 
 func (t *Trickle) add(c webrtc.ICECandidateInit) {

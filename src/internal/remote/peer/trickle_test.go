@@ -134,13 +134,13 @@ func TestTrickleBoundsTheQueue(t *testing.T) {
 	tr.Remote(candidateData(t, signaling.ICECandidate{Candidate: "candidate:" + strings.Repeat("x", 2000)}))
 	tr.Remote(candidateData(t, signaling.ICECandidate{}))
 	tr.Remote(json.RawMessage(`{"candidate":`))
-	if len(tr.remote) != 0 {
-		t.Fatalf("queued %d malformed candidates", len(tr.remote))
+	if len(tr.remote.held) != 0 {
+		t.Fatalf("queued %d malformed candidates", len(tr.remote.held))
 	}
 	for i := 0; i < 200; i++ {
 		tr.Remote(candidateData(t, signaling.ICECandidate{Candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host"}))
 	}
-	if len(tr.remote) != maxQueuedCandidates {
-		t.Fatalf("queued %d, want %d", len(tr.remote), maxQueuedCandidates)
+	if len(tr.remote.held) != maxQueuedCandidates {
+		t.Fatalf("queued %d, want %d", len(tr.remote.held), maxQueuedCandidates)
 	}
 }
