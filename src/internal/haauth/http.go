@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -173,7 +172,7 @@ func (s *Service) Callback(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", target)
 	renderPage(w, http.StatusFound, pageData{Title: "Signed in", Message: "You are signed in. Returning to the app…",
-		Link: template.URL(target), LinkText: "Continue"})
+		Link: target, LinkText: "Continue"})
 }
 
 // boundToBrowser checks the cookie set by Authorize against the state's record.

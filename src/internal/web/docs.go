@@ -1,7 +1,8 @@
 package web
 
 import (
-	"html/template"
+	"html"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -66,7 +67,9 @@ func typeName(t reflect.Type) string {
 	return t.Kind().String()
 }
 
-var docsTemplate = template.Must(template.New("docs").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+// docsHead is the page above the command list (docsPage writes the rest with
+// strings: see pages.go for why not html/template).
+const docsHead = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>API · Segue</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 code{background:rgba(127,127,127,.15);padding:.1rem .3rem;border-radius:4px}section{border-bottom:1px solid rgba(127,127,127,.3);padding:.6rem 0}</style></head>
@@ -74,16 +77,39 @@ code{background:rgba(127,127,127,.15);padding:.1rem .3rem;border-radius:4px}sect
 <p>Send commands over the WebSocket at <code>ws</code> as <code>{"message_id": "1", "command": "…", "args": {…}}</code> after
 <code>auth</code>, or as <code>POST api</code> with <code>Authorization: Bearer &lt;token&gt;</code>. Machine-readable:
 <a href="api-docs/commands.json">commands.json</a>.</p>
-{{range .}}<section><h3><code>{{.Command}}</code></h3><p>{{.Description}}</p>
-<p>{{if not .Authenticated}}No authentication needed.{{else if .RequiredScope}}Requires scope <code>{{.RequiredScope}}</code>.{{else}}Requires authentication.{{end}}</p>
-{{if .Args}}<p>Args: {{range .Args}}<code>{{.Name}}: {{.Type}}</code> {{end}}</p>{{end}}</section>{{end}}
-</body></html>`))
+`
+
+// docsHTML is the /api-docs page: one section a command, every value escaped.
+func docsHTML(docs []CommandDoc) string {
+	var b strings.Builder
+	b.WriteString(docsHead)
+	for _, d := range docs {
+		b.WriteString("<section><h3><code>" + html.EscapeString(d.Command) + "</code></h3><p>" + html.EscapeString(d.Description) + "</p>\n<p>")
+		switch {
+		case !d.Authenticated:
+			b.WriteString("No authentication needed.")
+		case d.RequiredScope != "":
+			b.WriteString("Requires scope <code>" + html.EscapeString(d.RequiredScope) + "</code>.")
+		default:
+			b.WriteString("Requires authentication.")
+		}
+		b.WriteString("</p>\n")
+		if len(d.Args) > 0 {
+			b.WriteString("<p>Args: ")
+			for _, a := range d.Args {
+				b.WriteString("<code>" + html.EscapeString(a.Name) + ": " + html.EscapeString(a.Type) + "</code> ")
+			}
+			b.WriteString("</p>")
+		}
+		b.WriteString("</section>")
+	}
+	b.WriteString("\n</body></html>")
+	return b.String()
+}
 
 func (s *Server) docsPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := docsTemplate.Execute(w, CommandDocs(s.d.API.Registry())); err != nil {
-		s.d.Log.WithError(err).Error("render api docs")
-	}
+	_, _ = io.WriteString(w, docsHTML(CommandDocs(s.d.API.Registry())))
 }
 
 func (s *Server) docsJSON(w http.ResponseWriter, r *http.Request) {

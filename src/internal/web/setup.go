@@ -30,7 +30,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 		s.messagePage(w, http.StatusBadRequest, "Invalid return URL", "This setup link is not allowed to return to that address.")
 		return
 	}
-	s.render(w, http.StatusOK, "setup.html", pageData{Title: "Setup", ReturnURL: ret})
+	s.render(w, http.StatusOK, pageSetup, pageData{Title: "Setup", ReturnURL: ret})
 }
 
 // setup serves POST /setup: creates the first admin exactly once. On a fresh
