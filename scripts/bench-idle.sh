@@ -14,7 +14,7 @@
 #    read-ahead (this machine: /sys/block/*/queue/read_ahead_kb).
 # BASE=<git revision> also builds that revision's server and measures it in the
 # same rounds (the same-run baseline). FLAVOR=addon builds as the Dockerfile
-# does (static with musl-gcc, -trimpath, -s -w; needs Debian's musl-tools)
+# does (static with musl-gcc, -trimpath, -s -w; scripts/test-deps.sh installs musl-tools)
 # instead of a plain go build.
 #
 #   BASE=main ROUNDS=3 scripts/bench-idle.sh

@@ -17,6 +17,8 @@ want npm npm
 want ip iproute2
 want wrk wrk
 want ffmpeg ffmpeg
+# musl-gcc builds the binary as the Dockerfile does (static, musl) for scripts/bench-idle.sh FLAVOR=addon.
+want musl-gcc musl-tools
 
 if [ ${#need[@]} -gt 0 ]; then
 	echo "test-deps: installing ${need[*]}"
