@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 
 	"segue/internal/fail"
 )
@@ -41,12 +42,15 @@ type EventMessage struct {
 // DecodeCommand parses one incoming message. message_id may be a string or a
 // number (echoed back as sent); command is required.
 func DecodeCommand(msg []byte) (CommandMessage, error) {
-	var c CommandMessage
 	if len(msg) > MaxMessageBytes {
-		return c, fail.Invalid("Message too large")
+		return CommandMessage{}, fail.Invalid("Message too large")
 	}
-	if err := json.Unmarshal(msg, &c); err != nil {
-		return c, fail.Invalid("Invalid JSON: message must be a JSON object")
+	c, ok := scanEnvelope(msg)
+	if !ok {
+		var err error
+		if c, err = unmarshalEnvelope(msg); err != nil {
+			return c, fail.Invalid("Invalid JSON: message must be a JSON object")
+		}
 	}
 	id := bytes.TrimSpace(c.MessageID)
 	if len(id) > 0 && id[0] != '"' && !isNumber(id) && !bytes.Equal(id, []byte("null")) {
@@ -64,9 +68,22 @@ func DecodeCommand(msg []byte) (CommandMessage, error) {
 	return c, nil
 }
 
+// unmarshalEnvelope is the general path (its own variable, so that the fast
+// path's result stays on the stack).
+func unmarshalEnvelope(msg []byte) (CommandMessage, error) {
+	var c CommandMessage
+	err := json.Unmarshal(msg, &c)
+	return c, err
+}
+
+// isNumber reports whether the JSON value b is a number that fits a float64 (what
+// decoding it into one accepts).
 func isNumber(b []byte) bool {
-	var f float64
-	return json.Unmarshal(b, &f) == nil
+	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
+		return false
+	}
+	_, err := strconv.ParseFloat(string(b), 64)
+	return err == nil
 }
 
 func errorMessage(id json.RawMessage, err error) ErrorMessage {
