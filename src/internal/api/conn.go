@@ -12,8 +12,10 @@ import (
 // WebRTC data channel. Messages are whole JSON texts.
 type Conn interface {
 	// Receive blocks for the next text message. It returns an error when the link ends.
+	// The message is the caller's: the session keeps slices of it (a command's args).
 	Receive(ctx context.Context) ([]byte, error)
 	// Send writes one text message. Only the session's writer goroutine calls it.
+	// msg is only lent for the call: the session reuses the buffer afterwards.
 	Send(ctx context.Context, msg []byte) error
 	// Close ends the link; code follows WebSocket close codes (1000 normal, 1001 going away,
 	// 1008 policy, 1009 too big). Safe to call more than once and from any goroutine.

@@ -1,6 +1,9 @@
 package api
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // outbox is a session's outgoing queue. It holds nothing while idle: the queue
 // grows with a burst up to its bound, and a writer goroutine runs only while
@@ -48,12 +51,13 @@ func (o *outbox) push(msg []byte) bool {
 // write is push for callers that may wait on the socket (a reply, from the
 // command's own goroutine or the reader): when no writer runs, the caller writes
 // msg itself, and what was queued meanwhile, sparing a goroutine hand-off per
-// round trip. The results are push's.
+// round trip. msg is only borrowed (the caller may reuse its buffer once write
+// returns): it is copied when it has to wait. The results are push's.
 func (o *outbox) write(msg []byte) bool {
 	o.mu.Lock()
 	if o.writing || o.closed || len(o.queue) > 0 {
 		o.mu.Unlock()
-		return o.push(msg)
+		return o.push(bytes.Clone(msg))
 	}
 	o.writing = true
 	o.writers.Add(1)

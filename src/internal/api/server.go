@@ -71,6 +71,8 @@ type Server struct {
 	log        *logrus.Logger
 	opts       Options
 
+	replies replyBuffers
+
 	mu       sync.Mutex
 	sessions map[*Session]struct{}
 	closing  bool

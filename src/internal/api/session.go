@@ -184,9 +184,32 @@ func (sess *Session) close(code int, reason string) {
 func (sess *Session) enqueueJSON(v any) {
 	msg, err := json.Marshal(v)
 	if err != nil {
-		sess.srv.log.WithError(err).Error("reply not serialisable")
-		msg, _ = json.Marshal(errorMessage(nil, fail.Internal(err)))
+		msg = sess.notSerialisable(err)
 	}
+	sess.send(msg)
+}
+
+// enqueueSuccess is enqueueJSON(SuccessMessage{...}) for the reply of every
+// command: the same bytes, encoded into a reused buffer.
+func (sess *Session) enqueueSuccess(id json.RawMessage, result any, partial bool) {
+	b := sess.srv.replies.get()
+	defer sess.srv.replies.put(b)
+	if err := b.encodeSuccess(id, result, partial); err != nil {
+		sess.send(sess.notSerialisable(err))
+		return
+	}
+	sess.send(b.buf.Bytes())
+}
+
+// notSerialisable logs a reply json cannot encode and gives the client's error instead.
+func (sess *Session) notSerialisable(err error) []byte {
+	sess.srv.log.WithError(err).Error("reply not serialisable")
+	msg, _ := json.Marshal(errorMessage(nil, fail.Internal(err)))
+	return msg
+}
+
+// send writes msg (borrowed) through the outbox.
+func (sess *Session) send(msg []byte) {
 	if !sess.out.write(msg) {
 		sess.close(1008, "client too slow")
 	}
@@ -225,14 +248,13 @@ func (sess *Session) handle(ctx context.Context, raw []byte) {
 			sess.enqueueJSON(errorMessage(msg.MessageID, err))
 			return
 		}
-		id := orNull(msg.MessageID)
 		parts := batches(result, sess.srv.opts.PartialBatch)
 		if parts == nil {
-			sess.enqueueJSON(SuccessMessage{MessageID: id, Result: result})
+			sess.enqueueSuccess(msg.MessageID, result, false)
 			return
 		}
 		for i, part := range parts {
-			sess.enqueueJSON(SuccessMessage{MessageID: id, Result: part, Partial: i < len(parts)-1})
+			sess.enqueueSuccess(msg.MessageID, part, i < len(parts)-1)
 		}
 	}()
 }
