@@ -58,9 +58,11 @@ type Server struct {
 	d         Deps
 	setupDone atomic.Bool
 	upgrader  websocket.Upgrader
-	sockets   *wsLimiter // signed-in sockets
-	anonymous *wsLimiter // sockets that have not signed in yet
-	homePage  http.Handler
+	// readBuffers: where sockets read a message before copying it out at its size.
+	readBuffers readBuffers
+	sockets     *wsLimiter // signed-in sockets
+	anonymous   *wsLimiter // sockets that have not signed in yet
+	homePage    http.Handler
 }
 
 // New builds the web layer.
@@ -251,7 +253,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 				_ = c.Close()
 			}
 		}()
-		s.d.API.ServeConn(ctx, newWSConn(c, api.MaxMessageBytes, s.d.Clock), info)
+		s.d.API.ServeConn(ctx, newWSConn(c, api.MaxMessageBytes, s.d.Clock, &s.readBuffers), info)
 	}()
 }
 

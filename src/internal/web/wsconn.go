@@ -27,11 +27,12 @@ const (
 type wsConn struct {
 	c         *websocket.Conn
 	alive     *wsx.Keepalive
+	scratch   *readBuffers
 	closeOnce sync.Once
 }
 
-func newWSConn(c *websocket.Conn, readLimit int64, clk clock.Clock) *wsConn {
-	w := &wsConn{c: c}
+func newWSConn(c *websocket.Conn, readLimit int64, clk clock.Clock, scratch *readBuffers) *wsConn {
+	w := &wsConn{c: c, scratch: scratch}
 	c.SetReadLimit(readLimit)
 	w.alive = wsx.StartKeepalive(clk, keepalive, wsx.ProtocolPing(c, writeWait),
 		func(error) { _ = w.Close(websocket.CloseGoingAway, "") })
@@ -44,19 +45,24 @@ var errInvalidUTF8 = errors.New("text frame is not UTF-8")
 // Receive returns the next text message; binary frames are ignored.
 func (w *wsConn) Receive(ctx context.Context) ([]byte, error) {
 	for {
-		kind, msg, err := w.c.ReadMessage()
+		kind, r, err := w.c.NextReader()
 		if err != nil {
 			return nil, err
 		}
 		w.alive.Heard()
-		if kind == websocket.TextMessage {
-			if !utf8.Valid(msg) {
-				// RFC 6455 §8.1: a text frame must be UTF-8; the connection fails with 1007.
-				_ = w.Close(websocket.CloseInvalidFramePayloadData, "invalid UTF-8")
-				return nil, errInvalidUTF8
-			}
-			return msg, nil
+		if kind != websocket.TextMessage {
+			continue // the next NextReader skips the rest (still within the read limit)
 		}
+		msg, err := w.scratch.readAll(r)
+		if err != nil {
+			return nil, err
+		}
+		if !utf8.Valid(msg) {
+			// RFC 6455 §8.1: a text frame must be UTF-8; the connection fails with 1007.
+			_ = w.Close(websocket.CloseInvalidFramePayloadData, "invalid UTF-8")
+			return nil, errInvalidUTF8
+		}
+		return msg, nil
 	}
 }
 
