@@ -30,7 +30,7 @@ type Session struct {
 	handlers  sync.WaitGroup
 	inflight  chan struct{}
 
-	// rate window: messages received in the current second
+	// rate window: messages received in the current second; guarded by mu
 	windowStart time.Time
 	windowCount int
 }
@@ -45,7 +45,7 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sess := &Session{srv: s, conn: c, info: info, p: info.Principal,
+	sess := &Session{srv: s, conn: c, info: info, p: info.Principal, lastSeen: s.opts.Clock.Now(),
 		done: make(chan struct{}), inflight: make(chan struct{}, s.opts.MaxInFlight)}
 	sess.out = outbox{max: s.opts.QueueSize,
 		send:   func(msg []byte) error { return c.Send(ctx, msg) },
@@ -68,7 +68,6 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 
 	sess.enqueueJSON(s.serverInfo(ctx, info))
 	if info.Principal == nil {
-		sess.touch()
 		sess.armAuthDeadline()
 	}
 	for {
@@ -76,8 +75,7 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 		if err != nil {
 			break
 		}
-		sess.touch()
-		if sess.flooding() {
+		if sess.noteMessage() {
 			sess.close(1008, "too many messages")
 			break
 		}
@@ -90,14 +88,6 @@ func (s *Server) ServeConn(ctx context.Context, c Conn, info ConnInfo) {
 	cancel()
 	sess.handlers.Wait()
 	sess.out.wait()
-}
-
-// touch notes activity of the peer (for the unauthenticated idle timeout).
-func (sess *Session) touch() {
-	now := sess.srv.opts.Clock.Now()
-	sess.mu.Lock()
-	sess.lastSeen = now
-	sess.mu.Unlock()
 }
 
 // armAuthDeadline closes the session once it has been silent and unauthenticated
@@ -137,13 +127,18 @@ func (sess *Session) disarmAuthDeadline() {
 	sess.mu.Unlock()
 }
 
-// flooding counts a message of an unauthenticated peer and reports whether it
-// exceeds the rate limit.
-func (sess *Session) flooding() bool {
-	if sess.principal() != nil {
+// noteMessage applies the limits on an unauthenticated peer to its message: the
+// message restarts the idle deadline and counts toward the rate limit, whose
+// excess it reports. A signed-in peer has neither limit (and its messages cost no
+// clock read).
+func (sess *Session) noteMessage() (flooding bool) {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if sess.p != nil {
 		return false
 	}
 	now := sess.srv.opts.Clock.Now()
+	sess.lastSeen = now
 	if now.Sub(sess.windowStart) >= time.Second {
 		sess.windowStart, sess.windowCount = now, 0
 	}
@@ -235,9 +230,13 @@ func (sess *Session) handle(ctx context.Context, raw []byte) {
 		return
 	}
 	select {
-	case sess.inflight <- struct{}{}:
-	case <-sess.done:
-		return
+	case sess.inflight <- struct{}{}: // the usual case, without a select's cost
+	default:
+		select {
+		case sess.inflight <- struct{}{}:
+		case <-sess.done:
+			return
+		}
 	}
 	sess.handlers.Add(1)
 	go func() {
