@@ -46,8 +46,12 @@ func TestBurstOfVerificationsReusesWorkAreas(t *testing.T) {
 	wg.Wait()
 	runtime.ReadMemStats(&after)
 	// Two slots: at most two areas live at once, and the heap already holds the
-	// pages of the Hash above. Left to the collector it grew by about three areas.
-	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > 2*area {
+	// pages of the Hash above, so it usually grows by one area; when the rest of
+	// the process took a few pages inside a freed area meanwhile (CI runs packages
+	// in parallel), by two and those pages. Left to the collector it grew by about
+	// three areas (23 MiB).
+	const others = 1 << 20
+	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > 2*area+others {
 		t.Fatalf("heap grew by %.1f MiB through 8 verifications with 2 slots of %d MiB", float64(grown)/(1<<20), area>>20)
 	}
 }
